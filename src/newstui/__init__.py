@@ -1,0 +1,3 @@
+"""newstui: a keyboard-first terminal news reader."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,287 @@
+"""Command line: ``newstui`` opens the reader; subcommands run the same core headless."""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from newstui import __version__
+from newstui.core.config import ConfigError, load_config
+from newstui.core.models import Config
+from newstui.core.store import Store, StoreCorrupt, StoreError
+
+EPILOG = """\
+examples:
+  newstui --demo                 open the reader on bundled sample feeds (offline)
+  newstui                        open the reader on ./feeds.toml (or your user config)
+  newstui refresh                fetch every feed, one line per feed
+  newstui list --topic japan --unread
+  newstui list --json | jq -r .title
+  newstui show 3fa2c1            print an article (ids may be abbreviated)
+  newstui feeds                  each feed's last refresh status
+"""
+
+
+@dataclass(slots=True)
+class Services:
+    config: Config
+    store: Store
+    demo: bool = False
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--config", metavar="PATH", default=default,
+        help="feeds file (default: ./feeds.toml, else the user config dir's feeds.toml)",
+    )
+    parser.add_argument(
+        "--db", metavar="PATH", default=default,
+        help="article store (default: newstui.json in the user data dir)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", default=default,
+        help="use bundled offline sample feeds and a temporary store",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newstui",
+        description="A keyboard-first terminal news reader: headlines, article text and related "
+        "stories from the feeds in feeds.toml.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"newstui {__version__}")
+    _common(parser, suppress=False)
+    parser.add_argument(
+        "--no-refresh", action="store_true", help="open the reader without refreshing feeds at start"
+    )
+    parser.set_defaults(func=cmd_read)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, func: Callable[[argparse.Namespace], int], help: str, example: str):
+        p = sub.add_parser(
+            name, help=help, description=help, epilog=f"example:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        _common(p, suppress=True)
+        p.set_defaults(func=func)
+        return p
+
+    command("refresh", cmd_refresh, "fetch every enabled feed and store new articles",
+            "newstui refresh   # exit status 1 when every feed failed")
+    p = command("list", cmd_list, "list stored articles, newest first",
+                "newstui list --topic asia --unread --json")
+    p.add_argument("--topic", help="only articles with this topic")
+    p.add_argument("--feed", help="only articles from this feed (its name in feeds.toml)")
+    p.add_argument("--unread", action="store_true", help="only unread articles")
+    p.add_argument("--starred", action="store_true", help="only starred articles")
+    p.add_argument("--search", metavar="WORDS", default="", help="only titles containing every word")
+    p.add_argument("--limit", type=int, default=0, help="at most this many (0: all)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p = command("show", cmd_show, "print one article as rendered text", "newstui show 3fa2c1 --width 72")
+    p.add_argument("id", help="article id, or a unique prefix of one (see `newstui list`)")
+    p.add_argument("--json", action="store_true", help="the article and its rendered text as JSON")
+    p.add_argument("--width", type=int, default=0, help="wrap width (default: the terminal's)")
+    p = command("feeds", cmd_feeds, "show each feed's last refresh status", "newstui feeds --json")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    return parser
+
+
+def open_services(args: argparse.Namespace) -> Services:
+    """Config and store from --config/--db/--demo (see core.paths for the defaults)."""
+    from newstui.core.paths import resolve_config_path, resolve_db_path
+
+    demo = bool(getattr(args, "demo", False))
+    config_arg = getattr(args, "config", None)
+    db_arg = getattr(args, "db", None)
+    if demo:
+        from newstui.demo import prepare_demo
+
+        folder = Path(tempfile.mkdtemp(prefix="newstui-demo-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        config_path = prepare_demo(folder)
+        db_path = Path(db_arg) if db_arg else folder / "newstui.json"
+    else:
+        config_path = resolve_config_path(config_arg)
+        db_path = resolve_db_path(db_arg)
+    config = load_config(config_path)
+    store = Store(db_path)
+    if demo:
+        from newstui.core.refresh import refresh_all
+
+        refresh_all(config, store)  # file URLs: instant, and the reader opens full
+    return Services(config, store, demo)
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def cmd_read(args: argparse.Namespace) -> int:
+    services = open_services(args)
+    from newstui.ui.app import make_app
+
+    app = make_app(
+        services.config, services.store, refresh_on_start=not (args.no_refresh or services.demo)
+    )
+    app.run()
+    services.store.close()
+    return app.return_code or 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from newstui.core.refresh import FeedResult, refresh_all
+
+    services = open_services(args)
+    out = sys.stdout
+
+    def report(result: FeedResult) -> None:
+        mark = "ok " if result.status.ok else "ERR"
+        line = f"{mark} {result.feed.name}: {result.status.summary} ({result.elapsed:.2f} s)"
+        print(line, file=out, flush=True)
+
+    results = refresh_all(services.config, services.store, on_result=report)
+    failed = sum(1 for r in results if not r.status.ok)
+    new = sum(len(r.new_ids) for r in results)
+    print(f"{len(results)} feeds, {new} new articles, {failed} failed", file=out)
+    return 1 if results and failed == len(results) else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from newstui.core.dates import age
+    from newstui.core.library import Filter, Library
+
+    services = open_services(args)
+    library = Library(services.config, services.store)
+    view = Filter(
+        topic=args.topic, feed=args.feed, unread_only=args.unread, starred=args.starred, query=args.search
+    )
+    articles = library.headlines(view)
+    if args.limit > 0:
+        articles = articles[: args.limit]
+    out = sys.stdout
+    if args.json:
+        for article in articles:
+            _json_line(out, article_json(article))
+        return 0
+    for article in articles:
+        marker = " " if article.read else "●"
+        star = "★" if article.starred else " "
+        out.write(f"{marker}{star} {article.id[:8]}  {age(article.published):>5}  "
+                  f"{article.feed[:18]:<18}  {article.title}\n")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from newstui.core.article_view import render_article
+    from newstui.core.library import Library
+
+    services = open_services(args)
+    library = Library(services.config, services.store)
+    matches = library.find(args.id)
+    if not matches:
+        print(f"newstui: no article with id {args.id!r}; `newstui list` shows the ids", file=sys.stderr)
+        return 1
+    if len(matches) > 1:
+        print(f"newstui: {args.id!r} matches {len(matches)} articles; give more of the id", file=sys.stderr)
+        return 1
+    view = render_article(matches[0])
+    width = args.width or shutil.get_terminal_size((80, 24)).columns
+    console = Console(file=sys.stdout, width=width, markup=False, emoji=False, highlight=False,
+                      force_terminal=None if not args.json else False, soft_wrap=False)
+    if args.json:
+        text = view.body.plain(width)
+        data = article_json(view.article)
+        data.update(author=view.article.author, text=text,
+                    links=[{"number": link.number, "url": link.url, "text": link.text} for link in view.links])
+        _json_line(sys.stdout, data)
+        return 0
+    console.print(view.renderable())
+    return 0
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    from newstui.core.dates import age
+
+    services = open_services(args)
+    statuses = services.store.feed_statuses()
+    out = sys.stdout
+    for feed in services.config.feeds:
+        status = statuses.get(feed.name)
+        if args.json:
+            _json_line(out, {
+                "feed": feed.name,
+                "url": feed.url,
+                "enabled": feed.enabled,
+                "ok": status.ok if status else None,
+                "status": status.summary if status else "never refreshed",
+                "http_status": status.http_status if status else None,
+                "error": status.error if status else "",
+                "checked_at": status.checked_at.isoformat() if status else None,
+                "last_success": status.last_success.isoformat() if status and status.last_success else None,
+                "new_articles": status.new_articles if status else 0,
+            })
+            continue
+        if status is None:
+            line = "never refreshed"
+        else:
+            line = f"{status.summary} ({age(status.checked_at)} ago)"
+        state = "off" if not feed.enabled else ("ok " if status and status.ok else "ERR" if status else " - ")
+        out.write(f"{state} {feed.name}: {line}\n")
+    return 0
+
+
+def article_json(article) -> dict:
+    return {
+        "id": article.id,
+        "feed": article.feed,
+        "title": article.title,
+        "link": article.link,
+        "published": article.published.isoformat() if article.published else None,
+        "topics": list(article.topics),
+        "read": article.read,
+        "starred": article.starred,
+    }
+
+
+def _json_line(out: TextIO, data: dict) -> None:
+    import orjson
+
+    out.write(orjson.dumps(data).decode() + "\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"newstui: {exc}", file=sys.stderr)
+        return 2
+    except StoreCorrupt as exc:
+        print(f"newstui: the article store is damaged: {exc}\n"
+              "Move that file aside (your feeds.toml is not affected) and run newstui again; it will "
+              "start a new store and refresh.", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"newstui: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

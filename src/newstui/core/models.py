@@ -1,0 +1,116 @@
+"""Plain domain objects shared by every layer (no TinyDB, no Textual)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One ``[[feed]]`` entry of feeds.toml."""
+
+    name: str
+    url: str
+    topics: tuple[str, ...] = ()
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRule:
+    """A ``[topics.NAME]`` table: articles whose title or summary mention a keyword get the topic."""
+
+    name: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The ``[settings]`` table of feeds.toml, with defaults."""
+
+    refresh_minutes: int = 30
+    max_articles_per_feed: int = 500
+    timeout_seconds: float = 20.0
+    max_feed_bytes: int = 10_000_000
+    concurrency: int = 8
+    mark_read_on_open: bool = True
+    browser: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything feeds.toml says, validated."""
+
+    path: str
+    settings: Settings = field(default_factory=Settings)
+    feeds: tuple[Feed, ...] = ()
+    topics: tuple[TopicRule, ...] = ()
+
+    def feed(self, name: str) -> Feed | None:
+        return next((f for f in self.feeds if f.name == name), None)
+
+    @property
+    def declared_topics(self) -> tuple[str, ...]:
+        """Topic names the config mentions, in the order they first appear."""
+        seen: dict[str, None] = {}
+        for rule in self.topics:
+            seen.setdefault(rule.name, None)
+        for feed in self.feeds:
+            for topic in feed.topics:
+                seen.setdefault(topic, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news item, normalised from whatever feed format it came in.
+
+    Text fields are already cleaned of control characters; ``summary`` and ``content`` are HTML
+    as the feed sent it (rendered by :mod:`newstui.core.render`, never shown raw).
+    """
+
+    id: str
+    feed: str
+    title: str
+    link: str = ""
+    author: str = ""
+    published: datetime | None = None
+    summary: str = ""
+    content: str = ""
+    categories: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    read: bool = False
+    starred: bool = False
+    fetched: datetime | None = None
+
+    @property
+    def body_html(self) -> str:
+        """The richest text the feed gave: full content if any, else the summary."""
+        return self.content or self.summary
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStatus:
+    """What the last refresh of one feed did; kept per feed in the store."""
+
+    feed: str
+    url: str
+    ok: bool
+    checked_at: datetime
+    http_status: int | None = None
+    error: str = ""
+    new_articles: int = 0
+    last_success: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+
+    @property
+    def summary(self) -> str:
+        """One line for people: "ok, 3 new", "not modified", "HTTP 404 Not Found", "error: ..."."""
+        if self.ok:
+            if self.not_modified:
+                return "not modified"
+            text = f"ok, {self.new_articles} new"
+            return f"{text} ({self.error})" if self.error else text
+        return self.error or (f"HTTP {self.http_status}" if self.http_status else "failed")

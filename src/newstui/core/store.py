@@ -1,0 +1,256 @@
+"""The local store: articles and per-feed status in one TinyDB file.
+
+Nothing outside this module sees TinyDB. Articles are converted to and from plain dicts here;
+writes are batched (one file write per refreshed feed, one per flag change) and atomic; a file lock
+serialises writers across processes and the storage re-reads the file when another process changed
+it, so a cron ``newstui refresh`` and an open reader don't lose each other's changes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from newstui.core.models import Article, FeedStatus
+from newstui.core.storage import AtomicOrjsonStorage, StoreCorrupt
+
+__all__ = ["Store", "StoreCorrupt", "StoreError"]
+
+ARTICLES = "articles"
+FEEDS = "feeds"
+# Fields that a refresh may update on an article already stored; read/starred are the user's.
+_CONTENT_FIELDS = ("title", "link", "author", "published", "summary", "content", "categories")
+
+
+class StoreError(Exception):
+    """The store can't be opened or written; the message says which file and why."""
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def article_to_doc(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "feed": article.feed,
+        "title": article.title,
+        "link": article.link,
+        "author": article.author,
+        "published": _iso(article.published),
+        "summary": article.summary,
+        "content": article.content,
+        "categories": list(article.categories),
+        "read": article.read,
+        "starred": article.starred,
+        "fetched": _iso(article.fetched),
+    }
+
+
+def doc_to_article(doc: dict[str, Any]) -> Article:
+    return Article(
+        id=doc["id"],
+        feed=doc.get("feed", ""),
+        title=doc.get("title", ""),
+        link=doc.get("link", ""),
+        author=doc.get("author", ""),
+        published=_dt(doc.get("published")),
+        summary=doc.get("summary", ""),
+        content=doc.get("content", ""),
+        categories=tuple(doc.get("categories") or ()),
+        read=bool(doc.get("read")),
+        starred=bool(doc.get("starred")),
+        fetched=_dt(doc.get("fetched")),
+    )
+
+
+def status_to_doc(status: FeedStatus) -> dict[str, Any]:
+    return {
+        "feed": status.feed,
+        "url": status.url,
+        "ok": status.ok,
+        "checked_at": _iso(status.checked_at),
+        "http_status": status.http_status,
+        "error": status.error,
+        "new_articles": status.new_articles,
+        "last_success": _iso(status.last_success),
+        "etag": status.etag,
+        "last_modified": status.last_modified,
+        "not_modified": status.not_modified,
+    }
+
+
+def doc_to_status(doc: dict[str, Any]) -> FeedStatus:
+    return FeedStatus(
+        feed=doc["feed"],
+        url=doc.get("url", ""),
+        ok=bool(doc.get("ok")),
+        checked_at=_dt(doc.get("checked_at")) or datetime.min,
+        http_status=doc.get("http_status"),
+        error=doc.get("error", ""),
+        new_articles=int(doc.get("new_articles") or 0),
+        last_success=_dt(doc.get("last_success")),
+        etag=doc.get("etag"),
+        last_modified=doc.get("last_modified"),
+        not_modified=bool(doc.get("not_modified")),
+    )
+
+
+class Store:
+    """Articles and feed status, persisted in one JSON file at ``path``."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock_file = open(self.path.with_name(self.path.name + ".lock"), "a+b")  # noqa: SIM115
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {exc.strerror or exc}") from exc
+        self._thread_lock = threading.RLock()
+        self._db = TinyDB(self.path, storage=AtomicOrjsonStorage)
+        self._articles = self._db.table(ARTICLES, cache_size=0)
+        self._feeds = self._db.table(FEEDS, cache_size=0)
+        with self._locked():
+            self._articles.all()  # read once now, so a corrupt file is reported at open
+
+    # -- locking -------------------------------------------------------------------------------
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """One writer at a time, across threads and processes."""
+        with self._thread_lock:
+            fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            except StoreCorrupt:
+                raise
+            except OSError as exc:
+                raise StoreError(f"cannot write the store at {self.path}: {exc.strerror or exc}") from exc
+            finally:
+                fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        with self._thread_lock:
+            self._db.close()
+            self._lock_file.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- articles ------------------------------------------------------------------------------
+
+    def _docs(self) -> dict[str, tuple[int, dict[str, Any]]]:
+        return {doc["id"]: (doc.doc_id, doc) for doc in self._articles.all()}
+
+    def articles(self) -> list[Article]:
+        with self._locked():
+            return [doc_to_article(doc) for doc in self._articles.all()]
+
+    def article(self, article_id: str) -> Article | None:
+        with self._locked():
+            for doc in self._articles.all():
+                if doc["id"] == article_id:
+                    return doc_to_article(doc)
+        return None
+
+    def find(self, prefix: str) -> list[Article]:
+        """Articles whose id starts with ``prefix`` (ids can be abbreviated like git hashes)."""
+        with self._locked():
+            return [doc_to_article(d) for d in self._articles.all() if d["id"].startswith(prefix)]
+
+    def upsert_articles(self, articles: Iterable[Article]) -> list[str]:
+        """Insert new articles and update the content of known ones, keeping read/starred.
+
+        Returns the ids of the articles that were new. One file write at most per call.
+        """
+        incoming = list(articles)
+        with self._locked():
+            known = self._docs()
+            new_docs: list[dict[str, Any]] = []
+            changes: dict[str, dict[str, Any]] = {}
+            for article in incoming:
+                doc = article_to_doc(article)
+                if article.id not in known:
+                    new_docs.append(doc)
+                    known[article.id] = (-1, doc)
+                    continue
+                _, old = known[article.id]
+                changed = {k: doc[k] for k in _CONTENT_FIELDS if old.get(k) != doc[k]}
+                if changed:
+                    changes[article.id] = changed
+            if changes:
+                self._articles.update(
+                    lambda stored: stored.update(changes[stored["id"]]),
+                    doc_ids=[known[i][0] for i in changes],
+                )
+            if new_docs:
+                # Explicit ids from this fresh read: TinyDB's own next-id counter is cached per
+                # process and would overwrite documents another process inserted meanwhile.
+                first = max((doc_id for doc_id, _ in known.values()), default=0) + 1
+                self._articles.insert_multiple(
+                    Document(doc, doc_id=first + n) for n, doc in enumerate(new_docs)
+                )
+        return [doc["id"] for doc in new_docs]
+
+    def set_flags(self, ids: Iterable[str], *, read: bool | None = None, starred: bool | None = None) -> None:
+        """Set read and/or starred on every article in ``ids`` with one write."""
+        fields: dict[str, Any] = {}
+        if read is not None:
+            fields["read"] = read
+        if starred is not None:
+            fields["starred"] = starred
+        wanted = set(ids)
+        if not fields or not wanted:
+            return
+        with self._locked():
+            doc_ids = [doc_id for aid, (doc_id, _) in self._docs().items() if aid in wanted]
+            if doc_ids:
+                self._articles.update(fields, doc_ids=doc_ids)
+
+    def prune(self, feed: str, keep: int) -> int:
+        """Keep the newest ``keep`` articles of ``feed`` (starred ones always stay)."""
+        with self._locked():
+            docs = [d for d in self._articles.all() if d.get("feed") == feed]
+            if len(docs) <= keep:
+                return 0
+            docs.sort(key=lambda d: d.get("published") or "", reverse=True)
+            drop = [d.doc_id for d in docs[keep:] if not d.get("starred")]
+            if drop:
+                self._articles.remove(doc_ids=drop)
+            return len(drop)
+
+    # -- feed status ---------------------------------------------------------------------------
+
+    def feed_statuses(self) -> dict[str, FeedStatus]:
+        with self._locked():
+            return {doc["feed"]: doc_to_status(doc) for doc in self._feeds.all()}
+
+    def feed_status(self, feed: str) -> FeedStatus | None:
+        return self.feed_statuses().get(feed)
+
+    def save_status(self, status: FeedStatus) -> None:
+        doc = status_to_doc(status)
+        with self._locked():
+            existing = [d.doc_id for d in self._feeds.all() if d["feed"] == status.feed]
+            if existing:
+                self._feeds.update(doc, doc_ids=existing)
+            else:
+                next_id = max((d.doc_id for d in self._feeds.all()), default=0) + 1
+                self._feeds.insert(Document(doc, doc_id=next_id))
+

@@ -1,0 +1,74 @@
+"""The Textual App: wiring only. Behaviour lives in screens/main.py and the widgets."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from textual.app import App
+from textual.binding import Binding
+
+from newstui import __version__
+from newstui.core.library import Library
+from newstui.core.models import Config
+from newstui.core.store import Store
+from newstui.ui.screens.main import MainScreen
+
+
+class NewsApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "newstui"
+    SUB_TITLE = __version__
+    BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        refresh_on_start: bool = True,
+        clock: Callable[[], datetime] | None = None,
+        open_url: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self._refresh_on_start = refresh_on_start
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.url_opener = open_url or self._open_in_browser
+
+    def on_mount(self) -> None:
+        self.push_screen(
+            MainScreen(
+                self.library,
+                clock=self.clock,
+                open_url=self.url_opener,
+                refresh_on_start=self._refresh_on_start,
+            )
+        )
+
+    def _open_in_browser(self, url: str) -> None:
+        """settings.browser (a command; the URL is added as its last argument), else the default."""
+        command = self.library.config.settings.browser
+        if command:
+            subprocess.Popen(
+                [*shlex.split(command), url],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        else:
+            self.open_url(url)
+
+
+def make_app(
+    config: Config,
+    store: Store,
+    *,
+    refresh_on_start: bool = True,
+    clock: Callable[[], datetime] | None = None,
+    open_url: Callable[[str], None] | None = None,
+) -> NewsApp:
+    """The one factory for the CLI and the tests."""
+    return NewsApp(Library(config, store), refresh_on_start=refresh_on_start, clock=clock, open_url=open_url)

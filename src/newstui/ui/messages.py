@@ -1,0 +1,24 @@
+"""Messages that cross from worker threads to the screen."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from newstui.core.refresh import FeedResult
+
+
+class FeedRefreshed(Message):
+    """One feed finished refreshing (posted from the refresh worker's thread)."""
+
+    def __init__(self, result: FeedResult, done: int, total: int) -> None:
+        super().__init__()
+        self.result = result
+        self.done = done
+        self.total = total
+
+
+class RefreshFinished(Message):
+    def __init__(self, results: list[FeedResult], error: str = "") -> None:
+        super().__init__()
+        self.results = results
+        self.error = error

@@ -1,0 +1,270 @@
+"""The reader: topics, headlines, article and related stories, and how they talk to each other.
+
+Panes post messages up; this screen owns the filter and the open article and sets the panes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from newstui.core.article_view import render_article
+from newstui.core.library import Filter, Library
+from newstui.core.models import Article
+from newstui.core.refresh import FeedResult, refresh_all
+from newstui.ui.messages import FeedRefreshed, RefreshFinished
+from newstui.ui.screens.help import HelpScreen
+from newstui.ui.widgets.article import ArticlePane
+from newstui.ui.widgets.headlines import HeadlineList
+from newstui.ui.widgets.related import RelatedList
+from newstui.ui.widgets.status import StatusLine
+from newstui.ui.widgets.topics import ALL, STARRED, TopicList
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("u", "toggle_unread", "Unread only", id="toggle_unread"),
+        Binding("m", "toggle_read", "Read/unread", id="toggle_read"),
+        Binding("s", "toggle_star", "Star", id="toggle_star"),
+        Binding("o", "open_link", "Open link", id="open_link"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("escape", "clear_search", "Clear search", show=False, id="clear_search"),
+        Binding("question_mark", "help", "Keys", id="help"),
+    ]
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        clock: Callable[[], datetime],
+        open_url: Callable[[str], None],
+        refresh_on_start: bool = True,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.view = Filter()
+        self.open_id: str | None = None
+        self.refreshing = False
+        self._clock = clock
+        self._open_url = open_url
+        self._refresh_on_start = refresh_on_start
+        self._reload_pending = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield TopicList(id="topics")
+            with Vertical(id="reading"):
+                yield HeadlineList(id="headlines", clock=self._clock)
+                with Horizontal(id="lower"):
+                    yield ArticlePane(id="article")
+                    yield RelatedList(id="related", clock=self._clock)
+        yield Input(placeholder="search titles — Enter to keep, Esc to clear", id="search")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#topics").border_title = "Topics"
+        self.query_one("#headlines").border_title = "Headlines"
+        self.query_one("#article").border_title = "Article"
+        self.query_one("#related").border_title = "Related"
+        self.query_one(RelatedList).show(None)
+        self._show_view()  # the first frame comes from the store, before any network
+        self.query_one(HeadlineList).focus()
+        if self._refresh_on_start and self.library.config.feeds:
+            self.action_refresh()
+        minutes = self.library.config.settings.refresh_minutes
+        if minutes > 0:
+            self.set_interval(minutes * 60, self.action_refresh)
+
+    # -- the view ------------------------------------------------------------------------------
+
+    def _show_view(self) -> None:
+        headlines = self.query_one(HeadlineList)
+        keep = headlines.current.id if headlines.current else None
+        headlines.set_articles(self.library.headlines(self.view), keep=keep)
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        everything, starred = self.library.counts()
+        self.query_one(TopicList).set_counts(everything, starred, self.library.topic_counts())
+        shown = len(self.query_one(HeadlineList).articles)
+        self.query_one(StatusLine).set_view(f"{self.view.describe()} · {shown} shown · {everything.unread} unread")
+
+    def _set_view(self, **changes: object) -> None:
+        from dataclasses import replace
+
+        self.view = replace(self.view, **changes)  # type: ignore[arg-type]
+        self._show_view()
+
+    @on(TopicList.Changed)
+    def _topic_changed(self, event: TopicList.Changed) -> None:
+        if event.key == ALL:
+            self._set_view(topic=None, starred=False)
+        elif event.key == STARRED:
+            self._set_view(topic=None, starred=True)
+        else:
+            self._set_view(topic=event.key.removeprefix("topic:"), starred=False)
+
+    @on(TopicList.OptionSelected)
+    def _topic_chosen(self) -> None:
+        self.query_one(HeadlineList).focus()
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @on(HeadlineList.Selected)
+    def _headline_selected(self, event: HeadlineList.Selected) -> None:
+        self.open_article(event.article_id)
+
+    @on(RelatedList.Open)
+    def _related_open(self, event: RelatedList.Open) -> None:
+        self.open_article(event.article_id)
+
+    def open_article(self, article_id: str) -> None:
+        article = self.library.get(article_id)
+        if article is None:
+            return
+        if not article.read and self.library.config.settings.mark_read_on_open:
+            article = self._set_flags(article, read=True)
+        self.open_id = article.id
+        self.query_one(ArticlePane).show(render_article(article))
+        self.query_one(RelatedList).show(self.library.related(article.id))
+
+    def _current(self) -> Article | None:
+        """The article a key acts on: the headline under the cursor, else the open article."""
+        headlines = self.query_one(HeadlineList)
+        if headlines.has_focus or self.open_id is None:
+            return headlines.current
+        return self.library.get(self.open_id)
+
+    def _set_flags(self, article: Article, **flags: bool) -> Article:
+        self.library.set_flags([article.id], **flags)
+        updated = self.library.get(article.id) or article
+        self.query_one(HeadlineList).update_article(updated)
+        if self.open_id == updated.id:
+            view = render_article(updated)
+            self.query_one(ArticlePane).view = view
+            self.query_one(ArticlePane).query_one("#article-body").update(view.renderable())  # type: ignore[attr-defined]
+        self._show_counts()
+        return updated
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_toggle_unread(self) -> None:
+        self._set_view(unread_only=not self.view.unread_only)
+
+    def action_toggle_read(self) -> None:
+        article = self._current()
+        if article is not None:
+            self._set_flags(article, read=not article.read)
+
+    def action_toggle_star(self) -> None:
+        article = self._current()
+        if article is not None:
+            self._set_flags(article, starred=not article.starred)
+
+    def action_open_link(self) -> None:
+        article = self._current()
+        if article is None or not article.link:
+            self.notify("This article has no link.", severity="warning")
+            return
+        try:
+            self._open_url(article.link)
+        except Exception as exc:  # a broken browser setting must not take the reader down
+            self.notify(f"Could not open the browser: {exc}", severity="error", markup=False)
+            return
+        self.notify(f"Opened {article.link}", markup=False, timeout=3)
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.value = self.view.query
+        search.focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.display or self.view.query:
+            search.display = False
+            search.value = ""
+            self._set_view(query="")
+            self.query_one(HeadlineList).focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._set_view(query=event.value.strip())
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.input.display = False
+        self.query_one(HeadlineList).focus()
+
+    def action_help(self) -> None:
+        rows = []
+        for key, active in self.active_bindings.items():
+            binding = active.binding
+            if binding.description and not binding.system:
+                rows.append((self.app.get_key_display(binding), binding.description))
+        self.app.push_screen(HelpScreen(sorted(set(rows), key=lambda r: r[1])))
+
+    # -- refresh -------------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        if self.refreshing:
+            self.notify("A refresh is already running.", timeout=2)
+            return
+        self.refreshing = True
+        total = sum(1 for f in self.library.config.feeds if f.enabled)
+        self.query_one(StatusLine).set_progress(f"refreshing 0/{total} feeds…")
+        self._refresh_worker(total)
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def _refresh_worker(self, total: int) -> None:
+        done = 0
+
+        def report(result: FeedResult) -> None:
+            nonlocal done
+            done += 1
+            self.post_message(FeedRefreshed(result, done, total))
+
+        try:
+            results = refresh_all(self.library.config, self.library.store, on_result=report)
+        except Exception as exc:  # keep the reader alive whatever happens in a refresh
+            self.post_message(RefreshFinished([], error=f"refresh failed: {exc}"))
+            return
+        self.post_message(RefreshFinished(results))
+
+    @on(FeedRefreshed)
+    def _feed_refreshed(self, event: FeedRefreshed) -> None:
+        status = event.result.status
+        error = "" if status.ok else f"{event.result.feed.name}: {status.summary}"
+        self.query_one(StatusLine).set_progress(f"refreshing {event.done}/{event.total} feeds…", error)
+        if event.result.new_ids and not self._reload_pending:
+            # Headlines stream in as feeds finish, but coalesced so many fast feeds cost one reload.
+            self._reload_pending = True
+            self.set_timer(0.3, self._reload)
+
+    def _reload(self) -> None:
+        self._reload_pending = False
+        self.library.reload()
+        self._show_view()
+
+    @on(RefreshFinished)
+    def _refresh_finished(self, event: RefreshFinished) -> None:
+        self.refreshing = False
+        results = event.results
+        failed = [r for r in results if not r.status.ok]
+        new = sum(len(r.new_ids) for r in results)
+        text = f"{new} new from {len(results)} feeds"
+        error = event.error
+        if failed and not error:
+            names = ", ".join(r.feed.name for r in failed[:3]) + (" …" if len(failed) > 3 else "")
+            error = f"{len(failed)} failed: {names}"
+        self.query_one(StatusLine).set_progress(text, error)
+        self._reload()

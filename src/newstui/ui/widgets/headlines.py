@@ -1,0 +1,176 @@
+"""The headline list: a virtual list (Line API) that renders only the rows on screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from newstui.core.dates import age
+from newstui.core.models import Article
+
+SOURCE_WIDTH = 16
+AGE_WIDTH = 4
+
+
+class HeadlineList(ScrollView, can_focus=True):
+    """Unread marker, star, source, relative age and title; one row per article."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="headlines.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="headlines.up"),
+        Binding("g,home", "first", "Top", show=False, id="headlines.top"),
+        Binding("G,end", "last", "Bottom", show=False, id="headlines.bottom"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="headlines.page_down"),
+        Binding("pageup,b", "page_up", "Page up", show=False, id="headlines.page_up"),
+        Binding("enter", "open", "Open", id="headlines.open"),
+    ]
+    COMPONENT_CLASSES = {
+        "headlines--cursor",
+        "headlines--unread",
+        "headlines--read",
+        "headlines--source",
+        "headlines--age",
+        "headlines--star",
+    }
+    DEFAULT_CSS = """
+    HeadlineList > .headlines--cursor { background: $block-cursor-blurred-background; }
+    HeadlineList:focus > .headlines--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground;
+    }
+    HeadlineList > .headlines--unread { text-style: bold; }
+    HeadlineList > .headlines--read { color: $text-muted; }
+    HeadlineList > .headlines--source { color: $accent; }
+    HeadlineList > .headlines--age { color: $text-muted; }
+    HeadlineList > .headlines--star { color: $warning; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        def __init__(self, article_id: str | None) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    class Selected(Message):
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    def __init__(self, *, clock: Callable[[], datetime] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._articles: list[Article] = []
+        self._index: dict[str, int] = {}
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    # -- data ----------------------------------------------------------------------------------
+
+    @property
+    def articles(self) -> Sequence[Article]:
+        return self._articles
+
+    @property
+    def current(self) -> Article | None:
+        if 0 <= self.cursor < len(self._articles):
+            return self._articles[self.cursor]
+        return None
+
+    def set_articles(self, articles: Sequence[Article], keep: str | None = None) -> None:
+        """Replace the rows; the cursor stays on ``keep`` (an article id) when it is still listed."""
+        self._articles = list(articles)
+        self._index = {a.id: i for i, a in enumerate(self._articles)}
+        self.virtual_size = Size(self.size.width, len(self._articles))
+        target = self._index.get(keep, 0) if keep else 0
+        self.cursor = min(target, max(len(self._articles) - 1, 0))
+        self.refresh()
+
+    def update_article(self, article: Article) -> None:
+        """Redraw one row after its flags changed (it stays listed even if the filter says no)."""
+        index = self._index.get(article.id)
+        if index is not None:
+            self._articles[index] = article
+            self.refresh_line(index)
+
+    def refresh_line(self, index: int) -> None:
+        y = index - round(self.scroll_offset.y)
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    # -- cursor --------------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self._articles) - 1)) if self._articles else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh()
+        self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True)
+        current = self.current
+        self.post_message(self.Highlighted(current.id if current else None))
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self._articles) - 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(self.size.height - 1, 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(self.size.height - 1, 1)
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Selected(self.current.id))
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.y + round(self.scroll_offset.y)
+        if 0 <= row < len(self._articles):
+            self.cursor = row
+            self.post_message(self.Selected(self._articles[row].id))
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self._articles))
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = y + round(self.scroll_offset.y)
+        width = self.size.width
+        if not 0 <= index < len(self._articles):
+            return Strip.blank(width, self.rich_style)
+        article = self._articles[index]
+        row = self._row(article, width)
+        if index == self.cursor:
+            row.stylize(self.get_component_rich_style("headlines--cursor"))
+        segments = list(row.render(self.app.console))
+        return Strip(segments).crop_extend(0, width, self.rich_style)
+
+    def _row(self, article: Article, width: int) -> Text:
+        style = self.get_component_rich_style("headlines--read" if article.read else "headlines--unread")
+        row = Text(no_wrap=True, overflow="ellipsis", end="")
+        row.append("●" if not article.read else " ", self.get_component_rich_style("headlines--star"))
+        row.append("★" if article.starred else " ", self.get_component_rich_style("headlines--star"))
+        row.append(" ")
+        source = article.feed if len(article.feed) <= SOURCE_WIDTH else article.feed[: SOURCE_WIDTH - 1] + "…"
+        row.append(source.ljust(SOURCE_WIDTH), self.get_component_rich_style("headlines--source"))
+        row.append(" ")
+        row.append(age(article.published, self._clock()).rjust(AGE_WIDTH), self.get_component_rich_style("headlines--age"))
+        row.append("  ")
+        row.append(article.title, style)
+        row.truncate(width, overflow="ellipsis", pad=True)
+        return row

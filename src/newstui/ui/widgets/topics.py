@@ -1,0 +1,75 @@
+"""The topic list: All, Starred and every topic, each with its unread count."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from newstui.core.library import TopicCount
+
+ALL = "all"
+STARRED = "starred"
+
+
+class TopicList(OptionList):
+    """Highlighting a topic filters the headlines at once; Enter moves on to them."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="topics.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="topics.up"),
+        Binding("g", "first", "Top", show=False, id="topics.top"),
+        Binding("G", "last", "Bottom", show=False, id="topics.bottom"),
+    ]
+
+    class Changed(Message):
+        """The chosen topic: ``"all"``, ``"starred"`` or ``"topic:<name>"``."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.selected_key = ALL
+
+    def set_counts(self, everything: TopicCount, starred: TopicCount, topics: Sequence[TopicCount]) -> None:
+        """Rebuild the options; the highlighted topic stays highlighted."""
+        options = [
+            Option(self._prompt("All", everything), id=ALL),
+            Option(self._prompt("★ Starred", starred), id=STARRED),
+            *(Option(self._prompt(t.name, t), id=f"topic:{t.name}") for t in topics),
+        ]
+        keep = self.selected_key
+        with self.prevent(OptionList.OptionHighlighted):
+            self.set_options(options)
+            try:
+                self.highlighted = self.get_option_index(keep)
+            except Exception:  # the topic vanished (its last article was pruned)
+                self.highlighted = 0
+                self.selected_key = ALL
+
+    @staticmethod
+    def _prompt(name: str, count: TopicCount) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(name, style="bold" if count.unread else "")
+        if count.unread:
+            text.append(f" {count.unread}", style="cyan")
+        return text
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        key = event.option.id or ALL
+        if key != self.selected_key:
+            self.selected_key = key
+            self.post_message(self.Changed(key))
+
+    def action_first(self) -> None:
+        self.highlighted = 0
+
+    def action_last(self) -> None:
+        self.highlighted = self.option_count - 1

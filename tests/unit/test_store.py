@@ -1,0 +1,94 @@
+"""The TinyDB store: upsert keeps flags, batches writes, survives reopen, and two processes."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from newstui.core.models import Article, FeedStatus
+from newstui.core.store import Store, StoreCorrupt
+
+T0 = datetime(2026, 11, 20, tzinfo=UTC)
+
+
+def art(i: int, feed: str = "F", **kw: object) -> Article:
+    fields = dict(id=f"id{i}", feed=feed, title=f"Title {i}", link=f"http://x/{i}", published=T0 + timedelta(hours=i))
+    fields.update(kw)
+    return Article(**fields)  # type: ignore[arg-type]
+
+
+def test_upsert_returns_new_ids_and_keeps_flags(tmp_path):
+    store = Store(tmp_path / "db.json")
+    assert store.upsert_articles([art(1), art(2)]) == ["id1", "id2"]
+    store.set_flags(["id1"], read=True)
+    store.set_flags(["id2"], starred=True)
+    assert store.upsert_articles([art(1, title="Title 1 (updated)"), art(2), art(3)]) == ["id3"]
+    got = {a.id: a for a in Store(tmp_path / "db.json").articles()}
+    assert got["id1"].title == "Title 1 (updated)" and got["id1"].read
+    assert got["id2"].starred and not got["id2"].read
+    assert len(got) == 3
+
+
+def test_round_trip_of_every_field(tmp_path):
+    article = art(1, author="A. Writer", summary="<p>s</p>", content="<p>c</p>", categories=("x", "y"), fetched=T0)
+    Store(tmp_path / "db.json").upsert_articles([article])
+    assert Store(tmp_path / "db.json").article("id1") == article
+
+
+def test_store_file_is_plain_json_written_atomically(tmp_path):
+    store = Store(tmp_path / "db.json")
+    store.upsert_articles([art(1)])
+    data = json.loads((tmp_path / "db.json").read_text())
+    assert list(data["articles"].values())[0]["title"] == "Title 1"
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_prune_keeps_newest_and_starred(tmp_path):
+    store = Store(tmp_path / "db.json")
+    store.upsert_articles([art(i) for i in range(10)])
+    store.set_flags(["id0"], starred=True)
+    assert store.prune("F", keep=3) == 6
+    assert sorted(a.id for a in store.articles()) == ["id0", "id7", "id8", "id9"]
+
+
+def test_feed_status_saved_and_replaced(tmp_path):
+    store = Store(tmp_path / "db.json")
+    store.save_status(FeedStatus("F", "http://x", ok=False, checked_at=T0, http_status=500, error="HTTP 500"))
+    store.save_status(FeedStatus("F", "http://x", ok=True, checked_at=T0, new_articles=2, etag='"e"'))
+    statuses = Store(tmp_path / "db.json").feed_statuses()
+    assert list(statuses) == ["F"] and statuses["F"].ok and statuses["F"].etag == '"e"'
+
+
+def test_corrupt_store_is_reported_not_overwritten(tmp_path):
+    path = tmp_path / "db.json"
+    path.write_text('{"articles": {"1": {"id": "x"')
+    with pytest.raises(StoreCorrupt, match="db.json"):
+        Store(path)
+    assert path.read_text().startswith('{"articles"')
+
+
+def _writer(path: str, start: int) -> None:
+    store = Store(path)
+    for i in range(start, start + 20):
+        store.upsert_articles([art(i)])
+
+
+def test_two_processes_writing_lose_nothing(tmp_path):
+    path = str(tmp_path / "db.json")
+    reader = Store(path)
+    reader.upsert_articles([art(1000)])
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(path, n)) for n in (0, 100)]
+    for p in procs:
+        p.start()
+    for i in range(20):  # meanwhile this process flips flags, like the open reader would
+        reader.set_flags(["id1000"], read=bool(i % 2 == 0))
+    for p in procs:
+        p.join(60)
+    ids = {a.id for a in reader.articles()}
+    assert len(ids) == 41
+    assert reader.article("id1000").read is False
