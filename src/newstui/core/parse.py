@@ -50,9 +50,10 @@ def parse_feed(
     import feedparser  # imported lazily: it costs ~100 ms at startup
 
     now = now or datetime.now(UTC)
-    headers = {"content-location": url} if url else {}
-    if content_type:
-        headers["content-type"] = content_type
+    # No content-location: feedparser would resolve guids against it, and a feed that moves
+    # (a 301) would then give every article a new id. Links are resolved below instead; bodies'
+    # relative links are resolved at render time against the article's link.
+    headers = {"content-type": content_type} if content_type else {}
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True)
     entries = parsed.get("entries") or []
     problem = parsed.get("bozo_exception")
@@ -104,7 +105,7 @@ def _article(entry: Any, feed: Feed, base: str, now: datetime) -> Article:
         feed=feed.name,
         title=title,
         link=link,
-        author=clean_text(entry.get("author", "")),
+        author=_author(entry),
         published=published,
         summary=summary,
         content=content,
@@ -112,6 +113,12 @@ def _article(entry: Any, feed: Feed, base: str, now: datetime) -> Article:
         topics=(),
         fetched=now,
     )
+
+
+def _author(entry: Any) -> str:
+    """The author's name: RSS 2.0 writes ``mail@example.com (Name)``, feedparser splits it."""
+    detail = entry.get("author_detail") or {}
+    return clean_text(detail.get("name") or entry.get("author", ""))
 
 
 def _date(value: Any) -> datetime | None:

@@ -10,14 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from newstui.core.config import normalise_topic
 from newstui.core.models import Article, Config
 from newstui.core.text import html_to_line
 
-_WS = re.compile(r"\s+")
-
-
-def normalise_topic(name: str) -> str:
-    return _WS.sub(" ", name).strip().lower()
+__all__ = ["TopicClassifier", "normalise_topic"]
 
 
 class TopicClassifier:

@@ -150,7 +150,7 @@ class HeadlineList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_offset.y)
-        width = self.size.width
+        width = self.scrollable_content_region.width
         if not 0 <= index < len(self._articles):
             return Strip.blank(width, self.rich_style)
         article = self._articles[index]
