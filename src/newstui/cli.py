@@ -53,11 +53,17 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from newstui.core.paths import default_config_path, default_db_path
+
+    files = (
+        f"\nfiles:\n  your feeds file    {default_config_path()}  (when ./feeds.toml is absent)\n"
+        f"  the article store  {default_db_path()}\n"
+    )
     parser = argparse.ArgumentParser(
         prog="newstui",
         description="A keyboard-first terminal news reader: headlines, article text and related "
         "stories from the feeds in feeds.toml.",
-        epilog=EPILOG,
+        epilog=EPILOG + files,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"newstui {__version__}")

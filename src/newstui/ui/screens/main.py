@@ -29,6 +29,7 @@ from newstui.ui.widgets.topics import ALL, STARRED, TopicList
 
 
 class MainScreen(Screen[None]):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("u", "toggle_unread", "Unread only", id="toggle_unread"),

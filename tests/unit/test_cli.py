@@ -1,0 +1,143 @@
+"""The headless commands, run through ``main()`` against a local HTTP server and real stores."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from newstui.cli import main
+
+FEEDS = """
+[settings]
+timeout_seconds = 2
+
+[topics.japan]
+keywords = ["Tokyo"]
+
+[[feed]]
+name = "World"
+url = "{world}"
+topics = ["world"]
+
+[[feed]]
+name = "Asia"
+url = "{asia}"
+topics = ["asia"]
+"""
+
+
+@pytest.fixture
+def setup(feed_server, tmp_path):
+    config = tmp_path / "feeds.toml"
+    config.write_text(FEEDS.format(world=feed_server.url("world.xml"), asia=feed_server.url("asia.atom")))
+    return ["--config", str(config), "--db", str(tmp_path / "db.json")]
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_refresh_prints_a_line_per_feed(capsys, setup):
+    code, out, _ = run(capsys, "refresh", *setup)
+    assert code == 0
+    lines = out.splitlines()
+    assert any(line.startswith("ok  World: ok, 3 new") for line in lines)
+    assert any(line.startswith("ok  Asia: ok, 2 new") for line in lines)
+    assert lines[-1] == "2 feeds, 5 new articles, 0 failed"
+    code, out, _ = run(capsys, "refresh", *setup)
+    assert "World: not modified" in out
+
+
+def test_refresh_exit_status_1_when_every_feed_failed(capsys, feed_server, tmp_path):
+    config = tmp_path / "feeds.toml"
+    config.write_text(f'[[feed]]\nname = "Gone"\nurl = "{feed_server.url("status/404")}"\n')
+    code, out, _ = run(capsys, "refresh", "--config", str(config), "--db", str(tmp_path / "db.json"))
+    assert code == 1
+    assert "ERR Gone: HTTP 404 Not Found" in out
+
+
+def test_list_plain_and_json_with_filters(capsys, setup):
+    run(capsys, "refresh", *setup)
+    code, out, _ = run(capsys, "list", *setup)
+    assert code == 0 and len(out.splitlines()) == 5
+    code, out, _ = run(capsys, "list", "--json", "--topic", "japan", *setup)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["title"] for r in rows] == [
+        "Tokyo earthquake: trains resume after magnitude 6.1 tremor",
+        "Strong earthquake shakes Tokyo, no tsunami warning",
+    ]
+    assert set(rows[0]) == {"id", "feed", "title", "link", "published", "topics", "read", "starred"}
+    assert rows[0]["published"] == "2026-11-24T09:00:00+00:00"
+    assert rows[0]["topics"] == ["asia", "japan"] and rows[0]["read"] is False
+
+
+def test_show_renders_article_and_accepts_id_prefix(capsys, setup):
+    run(capsys, "refresh", *setup)
+    _, out, _ = run(capsys, "list", "--json", "--search", "strong earthquake", *setup)
+    article_id = json.loads(out.splitlines()[0])["id"]
+    code, out, _ = run(capsys, "show", article_id[:6], "--width", "60", *setup)
+    assert code == 0
+    assert "Strong earthquake shakes Tokyo" in out
+    assert "Fixture World · Aiko Sato" in out or "World · Aiko Sato" in out
+    assert "Trains stopped" in out and "<li>" not in out
+    assert "https://example.test/map" in out  # links listed as references
+    code, out, _ = run(capsys, "show", article_id, "--json", *setup)
+    data = json.loads(out)
+    assert data["id"] == article_id and "Trains stopped" in data["text"]
+    assert data["links"][0]["url"] == "https://example.test/map"
+
+
+def test_show_unknown_id(capsys, setup):
+    code, _, err = run(capsys, "show", "zzzz", *setup)
+    assert code == 1 and "no article with id 'zzzz'" in err
+
+
+def test_feeds_status(capsys, setup):
+    code, out, _ = run(capsys, "feeds", *setup)
+    assert out.splitlines() == [" -  World: never refreshed", " -  Asia: never refreshed"]
+    run(capsys, "refresh", *setup)
+    code, out, _ = run(capsys, "feeds", "--json", *setup)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["feed"], r["ok"], r["http_status"], r["new_articles"]) for r in rows] == [
+        ("World", True, 200, 3),
+        ("Asia", True, 200, 2),
+    ]
+
+
+def test_bad_config_exits_2_without_traceback(tmp_path):
+    config = tmp_path / "feeds.toml"
+    config.write_text('[[feed]]\nname = "X"\nurll = "http://x"\n')
+    proc = subprocess.run(
+        [sys.executable, "-m", "newstui.cli", "list", "--config", str(config), "--db", str(tmp_path / "d.json")],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "feeds.toml:3" in proc.stderr and "did you mean 'url'" in proc.stderr
+
+
+def test_corrupt_store_message(capsys, setup, tmp_path):
+    (tmp_path / "db.json").write_text("{not json")
+    code, _, err = run(capsys, "list", *setup)
+    assert code == 2 and "damaged" in err and "db.json" in err
+
+
+def test_demo_works_headless(capsys):
+    code, out, _ = run(capsys, "list", "--demo", "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) >= 30
+    assert len({r["feed"] for r in rows}) == 4
+
+
+def test_version_and_help(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.startswith("newstui ")
+    with pytest.raises(SystemExit):
+        main(["show", "--help"])
+    assert "example:" in capsys.readouterr().out
