@@ -103,8 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_services(args: argparse.Namespace) -> Services:
-    """Config and store from --config/--db/--demo (see core.paths for the defaults)."""
+def open_services(args: argparse.Namespace, *, fill_demo: bool = True) -> Services:
+    """Config and store from --config/--db/--demo (see core.paths for the defaults).
+
+    With --demo the sample feeds are refreshed into the temporary store at once (they are local
+    files), unless ``fill_demo`` is False (``newstui --demo refresh`` does that itself).
+    """
     from newstui.core.paths import resolve_config_path, resolve_db_path
 
     demo = bool(getattr(args, "demo", False))
@@ -122,7 +126,7 @@ def open_services(args: argparse.Namespace) -> Services:
         db_path = resolve_db_path(db_arg)
     config = load_config(config_path)
     store = Store(db_path)
-    if demo:
+    if demo and fill_demo:
         from newstui.core.refresh import refresh_all
 
         refresh_all(config, store)  # file URLs: instant, and the reader opens full
@@ -147,7 +151,7 @@ def cmd_read(args: argparse.Namespace) -> int:
 def cmd_refresh(args: argparse.Namespace) -> int:
     from newstui.core.refresh import FeedResult, refresh_all
 
-    services = open_services(args)
+    services = open_services(args, fill_demo=False)
     out = sys.stdout
 
     def report(result: FeedResult) -> None:

@@ -95,10 +95,7 @@ def _article(entry: Any, feed: Feed, base: str, now: datetime) -> Article:
         content = ""
     if not title:
         title = _title_from(summary or content) or "(untitled)"
-    categories = tuple(
-        dict.fromkeys(
-            c for c in (clean_text(t.get("term") or t.get("label") or "") for t in entry.get("tags") or []) if c
-        )
+    categories = _categories(entry)
     )
     return Article(
         id=article_id(feed.name, key),
@@ -113,6 +110,12 @@ def _article(entry: Any, feed: Feed, base: str, now: datetime) -> Article:
         topics=(),
         fetched=now,
     )
+
+
+def _categories(entry: Any) -> tuple[str, ...]:
+    """Category names, de-duplicated; Atom's human ``label`` is preferred to its ``term``."""
+    names = (clean_text(t.get("label") or t.get("term") or "") for t in entry.get("tags") or [])
+    return tuple(dict.fromkeys(n for n in names if n))
 
 
 def _author(entry: Any) -> str:

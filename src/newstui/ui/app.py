@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -46,6 +48,20 @@ class NewsApp(App[int]):
                 refresh_on_start=self._refresh_on_start,
             )
         )
+
+    def first_paint_done(self) -> None:
+        """Called once the headlines have been painted from the store.
+
+        With ``NEWSTUI_STARTUP_LOG=FILE`` the system-wide monotonic time of that moment is appended
+        to FILE (``bench/startup.py`` compares it with the time it started the process), and with
+        ``NEWSTUI_EXIT_AFTER_PAINT=1`` the reader then quits.
+        """
+        log = os.environ.get("NEWSTUI_STARTUP_LOG")
+        if log:
+            with open(log, "a", encoding="utf-8") as handle:
+                handle.write(f"{time.monotonic()}\n")
+            if os.environ.get("NEWSTUI_EXIT_AFTER_PAINT"):
+                self.exit(0)
 
     def _open_in_browser(self, url: str) -> None:
         """settings.browser (a command; the URL is added as its last argument), else the default."""

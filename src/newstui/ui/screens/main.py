@@ -79,6 +79,7 @@ class MainScreen(Screen[None]):
         self.query_one(RelatedList).show(None)
         self._show_view()  # the first frame comes from the store, before any network
         self.query_one(HeadlineList).focus()
+        self.call_after_refresh(self.app.first_paint_done)
         if self._refresh_on_start and self.library.config.feeds:
             self.action_refresh()
         minutes = self.library.config.settings.refresh_minutes

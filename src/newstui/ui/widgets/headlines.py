@@ -42,6 +42,7 @@ class HeadlineList(ScrollView, can_focus=True):
         "headlines--star",
     }
     DEFAULT_CSS = """
+    HeadlineList { overflow-x: hidden; }
     HeadlineList > .headlines--cursor { background: $block-cursor-blurred-background; }
     HeadlineList:focus > .headlines--cursor {
         background: $block-cursor-background; color: $block-cursor-foreground;
@@ -87,7 +88,7 @@ class HeadlineList(ScrollView, can_focus=True):
         """Replace the rows; the cursor stays on ``keep`` (an article id) when it is still listed."""
         self._articles = list(articles)
         self._index = {a.id: i for i, a in enumerate(self._articles)}
-        self.virtual_size = Size(self.size.width, len(self._articles))
+        self.virtual_size = Size(0, len(self._articles))
         target = self._index.get(keep, 0) if keep else 0
         self.cursor = min(target, max(len(self._articles) - 1, 0))
         self.refresh()
@@ -143,9 +144,6 @@ class HeadlineList(ScrollView, can_focus=True):
             self.cursor = row
             self.post_message(self.Selected(self._articles[row].id))
 
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self._articles))
-
     # -- rendering -----------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
@@ -158,7 +156,8 @@ class HeadlineList(ScrollView, can_focus=True):
         if index == self.cursor:
             row.stylize(self.get_component_rich_style("headlines--cursor"))
         segments = list(row.render(self.app.console))
-        return Strip(segments).crop_extend(0, width, self.rich_style)
+        # The widget's own colours under every cell, so gaps between spans match the background.
+        return Strip(segments).crop_extend(0, width, self.rich_style).apply_style(self.rich_style)
 
     def _row(self, article: Article, width: int) -> Text:
         style = self.get_component_rich_style("headlines--read" if article.read else "headlines--unread")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -54,12 +55,16 @@ class TopicList(OptionList):
                 self.selected_key = ALL
 
     @staticmethod
-    def _prompt(name: str, count: TopicCount) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(name, style="bold" if count.unread else "")
-        if count.unread:
-            text.append(f" {count.unread}", style="cyan")
-        return text
+    def _prompt(name: str, count: TopicCount) -> Table:
+        """The name on the left (cut with … when long), the unread count flush right."""
+        grid = Table.grid(expand=True)
+        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_row(
+            Text(name, style="bold" if count.unread else ""),
+            Text(f" {count.unread}" if count.unread else "", style="cyan"),
+        )
+        return grid
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
