@@ -95,8 +95,6 @@ def _article(entry: Any, feed: Feed, base: str, now: datetime) -> Article:
         content = ""
     if not title:
         title = _title_from(summary or content) or "(untitled)"
-    categories = _categories(entry)
-    )
     return Article(
         id=article_id(feed.name, key),
         feed=feed.name,
@@ -106,7 +104,7 @@ def _article(entry: Any, feed: Feed, base: str, now: datetime) -> Article:
         published=published,
         summary=summary,
         content=content,
-        categories=categories,
+        categories=_categories(entry),
         topics=(),
         fetched=now,
     )
