@@ -246,7 +246,8 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         if status is None:
             line = "never refreshed"
         else:
-            line = f"{status.summary} ({age(status.checked_at)} ago)"
+            when = age(status.checked_at)
+            line = f"{status.summary} (checked {'just now' if when == 'now' else when + ' ago'})"
         state = "off" if not feed.enabled else ("ok " if status and status.ok else "ERR" if status else " - ")
         out.write(f"{state} {feed.name}: {line}\n")
     return 0

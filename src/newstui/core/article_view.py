@@ -15,6 +15,9 @@ from newstui.core.models import Article
 from newstui.core.render import Link, RenderedHTML, render_html
 
 
+NO_TEXT = Text("The feed gives no text for this article: press o to open its link.", style="dim italic")
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleView:
     article: Article
@@ -26,6 +29,8 @@ class ArticleView:
         return self.body.links
 
     def renderable(self) -> RenderableType:
+        if not self.body.blocks and not self.body.links:
+            return Group(self.header, Rule(style="dim"), NO_TEXT)
         return Group(self.header, Rule(style="dim"), self.body)
 
 

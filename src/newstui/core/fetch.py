@@ -140,7 +140,7 @@ async def _fetch_http(
     except httpx.TimeoutException:
         return FetchResult(url, url, error=f"timed out after {timeout:g} s")
     except httpx.ConnectError as exc:
-        return FetchResult(url, url, error=f"cannot connect: {_reason(exc)}")
+        return FetchResult(url, url, error=_connect_error(url, exc))
     except httpx.HTTPError as exc:
         return FetchResult(url, url, error=f"network error: {_reason(exc)}")
     except (OSError, ValueError) as exc:
@@ -164,6 +164,20 @@ def _read_file(url: str, max_bytes: int) -> FetchResult:
 
 def _too_big(max_bytes: int) -> str:
     return f"feed is larger than the {max_bytes:,}-byte cap (settings.max_feed_bytes)"
+
+
+def _connect_error(url: str, exc: BaseException) -> str:
+    """Connection failures in words a reader can act on."""
+    host = urlsplit(url).hostname or url
+    text = str(exc)
+    if any(s in text for s in ("Name or service not known", "nodename nor servname", "name resolution",
+                               "No address associated")):
+        return f"cannot connect: host {host} not found (check the URL, or your network/DNS)"
+    if "Connection refused" in text:
+        return f"cannot connect: {host} refused the connection"
+    if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
+        return f"cannot connect: TLS/certificate error with {host}: {_reason(exc)}"
+    return f"cannot connect to {host}: {_reason(exc)}"
 
 
 def _reason(exc: BaseException) -> str:

@@ -55,6 +55,7 @@ class HeadlineList(ScrollView, can_focus=True):
     """
 
     cursor: reactive[int] = reactive(0, always_update=True)
+    empty_text = "Nothing to show here. r refreshes the feeds; u, / and the topics change the filter."
 
     class Highlighted(Message):
         def __init__(self, article_id: str | None) -> None:
@@ -149,6 +150,10 @@ class HeadlineList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_offset.y)
         width = self.scrollable_content_region.width
+        if not self._articles and index == 0:
+            hint = Text(f" {self.empty_text}", style="italic", no_wrap=True, overflow="ellipsis", end="")
+            hint.truncate(width, overflow="ellipsis", pad=True)
+            return Strip(list(hint.render(self.app.console))).apply_style(self.rich_style)
         if not 0 <= index < len(self._articles):
             return Strip.blank(width, self.rich_style)
         article = self._articles[index]
