@@ -18,12 +18,19 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Iterable
-from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
+from newstui.core.config_lines import index_lines
+from newstui.core.config_values import (
+    SETTINGS_KEYS,
+    Invalid,
+    describe,
+    feed_url,
+    setting_value,
+    suggest,
+    url_key,
+)
 from newstui.core.models import Config, Feed, Settings, TopicRule
 
 __all__ = ["ConfigError", "load_config", "normalise_topic"]
@@ -33,7 +40,6 @@ DOCS_HINT = "see docs/feeds-toml.md"
 TOP_LEVEL_KEYS = ("settings", "topics", "feed")
 FEED_KEYS = ("name", "url", "topics", "enabled")
 TOPIC_KEYS = ("keywords",)
-SETTINGS_KEYS = tuple(f.name for f in fields(Settings))
 
 
 class ConfigError(Exception):
@@ -47,48 +53,6 @@ class ConfigError(Exception):
 
     def __str__(self) -> str:
         return self.message
-
-
-# --------------------------------------------------------------------------- settings rules
-
-
-@dataclass(frozen=True, slots=True)
-class _SettingRule:
-    kind: str  # "int", "number", "bool", "str"
-    minimum: float | None  # inclusive lower bound
-    exclusive: bool  # minimum is exclusive (> instead of ≥)
-    meaning: str
-    example: str
-
-
-_SETTING_RULES: dict[str, _SettingRule] = {
-    "refresh_minutes": _SettingRule(
-        "int", 0, False, "minutes between automatic refreshes, 0 = never", "refresh_minutes = 30"
-    ),
-    "max_articles_per_feed": _SettingRule(
-        "int", 1, False, "articles kept per feed", "max_articles_per_feed = 500"
-    ),
-    "timeout_seconds": _SettingRule(
-        "number", 0, True, "seconds before a download gives up", "timeout_seconds = 20"
-    ),
-    "max_feed_bytes": _SettingRule(
-        "int", 0, True, "largest feed download accepted, in bytes", "max_feed_bytes = 10_000_000"
-    ),
-    "concurrency": _SettingRule(
-        "int", 1, False, "feeds downloaded at the same time", "concurrency = 8"
-    ),
-    "mark_read_on_open": _SettingRule(
-        "bool", None, False, "mark an article read when it is opened", "mark_read_on_open = true"
-    ),
-    "browser": _SettingRule(
-        "str",
-        None,
-        False,
-        'command that opens links; "" = system default',
-        'browser = "firefox"',
-    ),
-}
-assert set(_SETTING_RULES) == set(SETTINGS_KEYS), "keep _SETTING_RULES in step with Settings"
 
 
 # --------------------------------------------------------------------------- public API
@@ -190,139 +154,18 @@ def _syntax_error(exc: tomllib.TOMLDecodeError, text: str, shown: str) -> Config
     )
 
 
-# --------------------------------------------------------------------------- locating lines
-
-
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]*?)\s*(\]\]?)\s*(?:#.*)?$")
-_HOST_LIKE = re.compile(r"^(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?::\d+)?$")
-_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
-_KEY = re.compile(rf"^\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=")
-_KEY_PART = re.compile(_PART)
-
-
-def _key_parts(dotted: str) -> tuple[str, ...]:
-    parts = []
-    for raw in _KEY_PART.findall(dotted):
-        if raw.startswith('"'):
-            try:
-                parts.append(tomllib.loads(f"k = {raw}")["k"])
-            except tomllib.TOMLDecodeError:
-                parts.append(raw[1:-1])
-        elif raw.startswith("'"):
-            parts.append(raw[1:-1])
-        else:
-            parts.append(raw)
-    return tuple(parts)
-
-
-def _strip_strings(line: str) -> str:
-    """The line with string literals and comments removed (single-line strings only)."""
-    out = []
-    i = 0
-    while i < len(line):
-        ch = line[i]
-        if ch == "#":
-            break
-        if ch in "\"'":
-            end = i + 1
-            while end < len(line) and line[end] != ch:
-                end += 2 if (ch == '"' and line[end] == "\\") else 1
-            i = end + 1
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def _index_lines(text: str) -> dict[tuple[Any, ...], int]:
-    """Map key paths such as ``("feed", 1, "url")`` to the line that defines them (first wins).
-
-    A light scan, not a parser: good enough to point at headers and ``key =`` lines of a file
-    that tomllib has already accepted. Array-of-table entries get their 0-based index.
-    """
-    found: dict[tuple[Any, ...], int] = {}
-    arrays: dict[tuple[Any, ...], int] = {}
-    table: tuple[Any, ...] = ()
-    depth = 0  # open brackets/braces of a multi-line value
-    in_multiline: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if in_multiline:
-            if line.count(in_multiline) % 2 == 1:
-                in_multiline = None
-            continue
-        if depth == 0:
-            header = _HEADER.match(line)
-            if header and len(header.group(1)) == len(header.group(3)):
-                parts = _key_parts(header.group(2))
-                resolved: list[Any] = []
-                for i, part in enumerate(parts):
-                    resolved.append(part)
-                    prefix = tuple(resolved)
-                    if i == len(parts) - 1 and header.group(1) == "[[":
-                        arrays[prefix] = arrays.get(prefix, -1) + 1
-                    if prefix in arrays:  # inside the latest entry of an array of tables
-                        resolved.append(arrays[prefix])
-                table = tuple(resolved)
-                for i in range(1, len(table) + 1):
-                    found.setdefault(tuple(table[:i]), number)
-                continue
-            assignment = _KEY.match(line)
-            if assignment:
-                path = (*table, *_key_parts(assignment.group(1)))
-                for i in range(len(table) + 1, len(path) + 1):
-                    found.setdefault(tuple(path[:i]), number)
-        for quote in ('"""', "'''"):
-            if line.count(quote) % 2 == 1:
-                in_multiline = quote
-                break
-        else:
-            bare = _strip_strings(line)
-            depth = max(0, depth + bare.count("[") + bare.count("{"))
-            depth = max(0, depth - bare.count("]") - bare.count("}"))
-    return found
-
-
 # --------------------------------------------------------------------------- validation
 
 
-def _describe(value: object) -> str:
-    """How a found value is shown in a message: its TOML-ish text and its type."""
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (a boolean)"
-    if isinstance(value, int):
-        return f"{value} (an integer)"
-    if isinstance(value, float):
-        return f"{value} (a number with a fraction)"
-    if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        if not value:
-            return '"" (an empty string)'
-        return f'"{shown}" (a string)' if value.strip() else f'"{shown}" (a blank string)'
-    if isinstance(value, list):
-        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
-    if isinstance(value, dict):
-        return "a table"
-    return f"{value!r} (a {type(value).__name__})"
-
-
-def _suggest(key: str, valid: Iterable[str]) -> str:
-    import difflib  # only needed on the error path
-
-    valid = list(valid)
-    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
-    if not close:
-        close = [v for v in valid if v.lower() == key.lower()]
-    if close:
-        return f" — did you mean '{close[0]}'? Valid keys: {', '.join(valid)}."
-    return f" — remove it, or use one of the valid keys: {', '.join(valid)}."
-
-
 class _Checker:
+    """Checks the parsed file table by table; :meth:`error` puts the file, line and place in
+    front of what is wrong."""
+
     def __init__(self, shown: str, file: Path, text: str) -> None:
         self.shown = shown
         self.file = Path(os.path.abspath(file))
         self.base = self.file.parent
-        self.lines = _index_lines(text)
+        self.lines = index_lines(text)
 
     # -- helpers
 
@@ -346,7 +189,7 @@ class _Checker:
                 raise self.error(
                     (key,),
                     "top level",
-                    f"unknown table or key '{key}'{_suggest(key, TOP_LEVEL_KEYS)} "
+                    f"unknown table or key '{key}'{suggest(key, TOP_LEVEL_KEYS)} "
                     "Write [settings], [topics.NAME] or [[feed]] blocks.",
                 )
         settings = self.check_settings(data.get("settings", {}))
@@ -366,66 +209,26 @@ class _Checker:
             raise self.error(
                 ("settings",),
                 "settings",
-                f"expected a table, found {_describe(table)}. Write a [settings] header with "
+                f"expected a table, found {describe(table)}. Write a [settings] header with "
                 "one key = value per line under it.",
             )
         values: dict[str, Any] = {}
         for key, value in table.items():
             where = "[settings]"
-            if key not in _SETTING_RULES:
+            if key not in SETTINGS_KEYS:
                 raise self.error(
                     ("settings", key),
                     where,
-                    f"unknown key '{key}'{_suggest(key, SETTINGS_KEYS)}",
+                    f"unknown key '{key}'{suggest(key, SETTINGS_KEYS)}",
                 )
             values[key] = self.check_setting(key, value)
         return Settings(**values)
 
     def check_setting(self, key: str, value: Any) -> Any:
-        rule = _SETTING_RULES[key]
-        where = "[settings]"
-        path = ("settings", key)
-        if rule.kind == "bool":
-            if not isinstance(value, bool):
-                raise self.error(
-                    path,
-                    where,
-                    f"'{key}' ({rule.meaning}) must be true or false, found {_describe(value)}. "
-                    f"Write e.g. {rule.example} (no quotes).",
-                )
-            return value
-        if rule.kind == "str":
-            if not isinstance(value, str):
-                raise self.error(
-                    path,
-                    where,
-                    f"'{key}' ({rule.meaning}) must be a string, found {_describe(value)}. "
-                    f"Write e.g. {rule.example}.",
-                )
-            return value.strip()
-        bound = ""
-        if rule.minimum is not None:
-            minimum = int(rule.minimum)
-            bound = f" > {minimum}" if rule.exclusive else f" ≥ {minimum}"
-        expected = ("a whole number" if rule.kind == "int" else "a number") + bound
-        is_number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not is_number or (rule.kind == "int" and not isinstance(value, int)):
-            raise self.error(
-                path,
-                where,
-                f"'{key}' ({rule.meaning}) must be {expected}, found {_describe(value)}. "
-                f"Write e.g. {rule.example} (no quotes).",
-            )
-        if rule.minimum is not None and (
-            value <= rule.minimum if rule.exclusive else value < rule.minimum
-        ):
-            raise self.error(
-                path,
-                where,
-                f"'{key}' ({rule.meaning}) must be {expected}, found {_describe(value)}. "
-                f"Write e.g. {rule.example}.",
-            )
-        return float(value) if rule.kind == "number" else value
+        try:
+            return setting_value(key, value)
+        except Invalid as problem:
+            raise self.error(("settings", key), "[settings]", str(problem)) from None
 
     # -- [topics.NAME]
 
@@ -434,7 +237,7 @@ class _Checker:
             raise self.error(
                 ("topics",),
                 "topics",
-                f"expected a table of topic tables, found {_describe(table)}. Write one "
+                f"expected a table of topic tables, found {describe(table)}. Write one "
                 '[topics.NAME] block per topic with keywords = ["...", ...] under it.',
             )
         merged: dict[str, list[str]] = {}
@@ -446,20 +249,20 @@ class _Checker:
                 raise self.error(
                     path,
                     "[topics]",
-                    f"topic name {_describe(raw_name)} is empty. Give the topic a name, "
+                    f"topic name {describe(raw_name)} is empty. Give the topic a name, "
                     "e.g. [topics.climate].",
                 )
             if not isinstance(rule, dict):
                 raise self.error(
                     path,
                     where,
-                    f"expected a table with a 'keywords' key, found {_describe(rule)}. Write "
+                    f"expected a table with a 'keywords' key, found {describe(rule)}. Write "
                     f'[topics.{raw_name}] and on the next line keywords = ["...", ...].',
                 )
             for key in rule:
                 if key not in TOPIC_KEYS:
                     raise self.error(
-                        (*path, key), where, f"unknown key '{key}'{_suggest(key, TOPIC_KEYS)}"
+                        (*path, key), where, f"unknown key '{key}'{suggest(key, TOPIC_KEYS)}"
                     )
             keywords = rule.get("keywords", [])
             kpath = (*path, "keywords")
@@ -467,7 +270,7 @@ class _Checker:
                 raise self.error(
                     kpath,
                     where,
-                    f"'keywords' must be a list of strings, found {_describe(keywords)}. "
+                    f"'keywords' must be a list of strings, found {describe(keywords)}. "
                     'Write e.g. keywords = ["Japan", "Tokyo"].',
                 )
             bucket = merged.setdefault(name, [])
@@ -477,7 +280,7 @@ class _Checker:
                         kpath,
                         where,
                         f"'keywords' item #{number} must be a non-empty string, found "
-                        f'{_describe(word)}. Remove it or write it in quotes, e.g. "Tokyo".',
+                        f'{describe(word)}. Remove it or write it in quotes, e.g. "Tokyo".',
                     )
                 word = " ".join(word.split())
                 if word.lower() not in (w.lower() for w in bucket):
@@ -491,7 +294,7 @@ class _Checker:
             raise self.error(
                 ("feed",),
                 "feed",
-                f"expected an array of tables, found {_describe(feeds)}. Write each feed as "
+                f"expected an array of tables, found {describe(feeds)}. Write each feed as "
                 "its own [[feed]] block (double brackets).",
             )
         result: list[Feed] = []
@@ -510,7 +313,7 @@ class _Checker:
                     "ignoring case). Give each feed a different name, or delete one of the two "
                     "blocks.",
                 )
-            same_url = urls.get(_url_key(feed.url))
+            same_url = urls.get(url_key(feed.url))
             if same_url is not None:
                 other = feeds[same_url].get("name", "")
                 raise self.error(
@@ -521,7 +324,7 @@ class _Checker:
                     "Delete one of the two blocks, or merge their topics into one.",
                 )
             names[feed.name.casefold()] = index
-            urls[_url_key(feed.url)] = index
+            urls[url_key(feed.url)] = index
             result.append(feed)
         return tuple(result)
 
@@ -532,7 +335,7 @@ class _Checker:
             raise self.error(
                 path,
                 f"feed #{number}",
-                f"expected a table, found {_describe(entry)}. Write each feed as a [[feed]] "
+                f"expected a table, found {describe(entry)}. Write each feed as a [[feed]] "
                 "block with name = ... and url = ... under it.",
             )
         raw_name = entry.get("name")
@@ -546,7 +349,7 @@ class _Checker:
         for key in entry:
             if key not in FEED_KEYS:
                 raise self.error(
-                    (*path, key), label, f"unknown key '{key}'{_suggest(key, FEED_KEYS)}"
+                    (*path, key), label, f"unknown key '{key}'{suggest(key, FEED_KEYS)}"
                 )
         # name
         if "name" not in entry:
@@ -560,7 +363,7 @@ class _Checker:
             raise self.error(
                 (*path, "name"),
                 label,
-                f"'name' must be a non-empty string, found {_describe(raw_name)}. Write e.g. "
+                f"'name' must be a non-empty string, found {describe(raw_name)}. Write e.g. "
                 'name = "BBC World".',
             )
         # url
@@ -585,7 +388,7 @@ class _Checker:
             raise self.error(
                 tpath,
                 label,
-                f"'topics' must be a list of strings, found {_describe(raw_topics)}. "
+                f"'topics' must be a list of strings, found {describe(raw_topics)}. "
                 f"Write e.g. {hint}.",
             )
         for item_number, topic in enumerate(raw_topics, start=1):
@@ -595,7 +398,7 @@ class _Checker:
                     tpath,
                     label,
                     f"'topics' item #{item_number} must be a non-empty string, found "
-                    f'{_describe(topic)}. Write topic names in quotes, e.g. topics = ["world"].',
+                    f'{describe(topic)}. Write topic names in quotes, e.g. topics = ["world"].',
                 )
             if normal not in topics:
                 topics.append(normal)
@@ -605,82 +408,13 @@ class _Checker:
             raise self.error(
                 (*path, "enabled"),
                 label,
-                f"'enabled' must be true or false, found {_describe(enabled)}. "
+                f"'enabled' must be true or false, found {describe(enabled)}. "
                 "Write enabled = false (no quotes) to skip this feed, or delete the line.",
             )
         return Feed(name=name, url=url, topics=tuple(topics), enabled=enabled)
 
     def check_url(self, path: tuple[Any, ...], label: str, raw: Any) -> str:
-        upath = (*path, "url")
-        if not isinstance(raw, str) or not raw.strip():
-            raise self.error(
-                upath,
-                label,
-                f"'url' must be a non-empty string, found {_describe(raw)}. Write e.g. "
-                'url = "https://example.com/feed.xml" or url = "feeds/local.xml".',
-            )
-        url = raw.strip()
-        allowed = "Use an http:// or https:// address, a file:// URL or a filesystem path."
-        is_drive_path = re.match(r"^[A-Za-z]:[\\/]", url) is not None
-        if is_drive_path or ("://" not in url and ":" not in url.split("/")[0]):
-            # A plain path (including Windows drive paths): relative ones are relative to the
-            # config file's directory, not to wherever newstui was started from.
-            local = Path(url).expanduser()
-            if not local.is_absolute():
-                first = url.replace("\\", "/").split("/")[0]
-                looks_like_host = _HOST_LIKE.match(first) and (
-                    first.lower().startswith("www.") or "/" in url
-                )
-                if looks_like_host and not (self.base / first).exists():
-                    raise self.error(
-                        upath,
-                        label,
-                        f"'url' {url!r} has no scheme, so it would be read as a file next to "
-                        f'the config. If it is a web address, write url = "https://{url}".',
-                    )
-                local = self.base / local
-            return os.path.normpath(local)
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme in ("http", "https"):
-            if not parts.netloc:
-                raise self.error(
-                    upath,
-                    label,
-                    f"'url' {url!r} has no host name. Write the full address, e.g. "
-                    f"{scheme}://example.com/feed.xml.",
-                )
-            return url
-        if scheme == "file":
-            if parts.netloc not in ("", "localhost"):
-                raise self.error(
-                    upath,
-                    label,
-                    f"'url' {url!r}: a file:// URL must be absolute (file:///home/me/feed.xml; "
-                    "note the three slashes). For a path relative to this config file, drop "
-                    'file:// and write the path alone, e.g. url = "feeds/local.xml".',
-                )
-            return url
-        found = f"'{scheme}:'" if scheme else repr(url)
-        extra = ""
-        if "://" not in url and re.match(r"^[A-Za-z0-9.-]+:\d+", url):
-            extra = f" Did you mean http://{url}?"
-        raise self.error(
-            upath,
-            label,
-            f"unsupported url scheme {found} in {url!r}. {allowed}{extra}",
-        )
-
-
-def _url_key(url: str) -> str:
-    """A comparison key so that trivially different spellings of one address count as the same."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme in ("http", "https"):
-        return parts._replace(scheme=scheme, netloc=parts.netloc.lower()).geturl()
-    if scheme == "file":
-        path = unquote(parts.path)
-        if re.match(r"^/[A-Za-z]:", path):  # file:///C:/feeds/x.xml on Windows
-            path = path[1:]
-        return os.path.normpath(path)
-    return url
+        try:
+            return feed_url(raw, self.base)
+        except Invalid as problem:
+            raise self.error((*path, "url"), label, str(problem)) from None

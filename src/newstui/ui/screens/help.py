@@ -16,6 +16,7 @@ PANE_KEYS = [
     ("space / b", "page down / up"),
     ("Enter", "open the headline, topic or related story"),
     ("Tab / Shift+Tab", "next / previous pane"),
+    ("Esc", "clear the search · close this help"),
 ]
 
 
@@ -24,13 +25,13 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, bindings: list[tuple[str, str]]) -> None:
         super().__init__()
-        self._bindings = bindings
+        self._rows = bindings
 
     def compose(self) -> ComposeResult:
         table = Table(show_header=False, box=None, padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
-        for key, description in [*PANE_KEYS, *self._bindings]:
+        for key, description in [*PANE_KEYS, *self._rows]:
             table.add_row(Text(key), Text(description))
         with VerticalScroll(id="help-box"):
             yield Static(Text("newstui keys", style="bold"), id="help-title")

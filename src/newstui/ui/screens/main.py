@@ -6,6 +6,7 @@ Panes post messages up; this screen owns the filter and the open article and set
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from textual import on, work
@@ -101,8 +102,6 @@ class MainScreen(Screen[None]):
         self.query_one(StatusLine).set_view(f"{self.view.describe()} · {shown} shown · {everything.unread} unread")
 
     def _set_view(self, **changes: object) -> None:
-        from dataclasses import replace
-
         self.view = replace(self.view, **changes)  # type: ignore[arg-type]
         self._show_view()
 
@@ -151,9 +150,7 @@ class MainScreen(Screen[None]):
         updated = self.library.get(article.id) or article
         self.query_one(HeadlineList).update_article(updated)
         if self.open_id == updated.id:
-            view = render_article(updated)
-            self.query_one(ArticlePane).view = view
-            self.query_one(ArticlePane).query_one("#article-body").update(view.renderable())  # type: ignore[attr-defined]
+            self.query_one(ArticlePane).show(render_article(updated), keep_scroll=True)
         self._show_counts()
         return updated
 
@@ -208,10 +205,10 @@ class MainScreen(Screen[None]):
         self.query_one(HeadlineList).focus()
 
     def action_help(self) -> None:
-        rows = []
-        for key, active in self.active_bindings.items():
+        rows = []  # the shown bindings as they are bound now; movement keys are listed by HelpScreen
+        for active in self.active_bindings.values():
             binding = active.binding
-            if binding.description and not binding.system:
+            if binding.show and binding.description and not binding.system:
                 rows.append((self.app.get_key_display(binding), binding.description))
         self.app.push_screen(HelpScreen(sorted(set(rows), key=lambda r: r[1])))
 

@@ -29,11 +29,13 @@ class ArticlePane(VerticalScroll, can_focus=True):
     def compose(self):
         yield Static(EMPTY, id="article-body")
 
-    def show(self, view: ArticleView | None) -> None:
+    def show(self, view: ArticleView | None, *, keep_scroll: bool = False) -> None:
+        """Show ``view``; ``keep_scroll`` when it is the same article redrawn (its flags changed)."""
         self.view = view
         body = self.query_one("#article-body", Static)
         body.update(view.renderable() if view else EMPTY)
-        self.scroll_home(animate=False)
+        if not keep_scroll:
+            self.scroll_home(animate=False)
 
     @property
     def text(self) -> str:

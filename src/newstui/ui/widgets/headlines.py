@@ -140,7 +140,10 @@ class HeadlineList(ScrollView, can_focus=True):
             self.post_message(self.Selected(self.current.id))
 
     def on_click(self, event: events.Click) -> None:
-        row = event.y + round(self.scroll_offset.y)
+        offset = event.get_content_offset(self)  # relative to the rows, not the border
+        if offset is None:
+            return
+        row = offset.y + round(self.scroll_offset.y)
         if 0 <= row < len(self._articles):
             self.cursor = row
             self.post_message(self.Selected(self._articles[row].id))
