@@ -292,6 +292,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # e.g. a config or data directory that can't be created
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"newstui: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,0 +1,126 @@
+"""``r``: the refresh runs in a worker thread, streams headlines in, reports failures, loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import replace
+
+from pilot_helpers import (
+    DEMO_ARTICLES,
+    SIZE,
+    headline_rows,
+    main_screen,
+    move_to,
+    notifications,
+    option_text,
+    wait_for_refresh,
+    wait_until,
+)
+
+from newstui.core.models import Feed
+from newstui.ui.widgets.headlines import HeadlineList
+from newstui.ui.widgets.status import StatusLine
+from newstui.ui.widgets.topics import TopicList
+
+WORLD_QUAKE = "Strong earthquake shakes Tokyo, no tsunami warning"  # tests/fixtures/world.xml
+ASIA_CHIPS = "Chip factory opens in Kumamoto"  # tests/fixtures/asia.atom
+
+
+async def test_r_refreshes_in_the_background_and_reports_failures(reader, feed_server, held_feed):
+    reader.with_feeds(
+        Feed("World", feed_server.url("world.xml"), ("world",)),
+        Feed("Broken", feed_server.url("status/404")),
+        Feed("Held Asia", held_feed.url, ("asia",)),
+    )
+    app = reader.app()
+    async with app.run_test(size=SIZE) as pilot:
+        headlines = app.screen.query_one(HeadlineList)
+        status = app.screen.query_one(StatusLine)
+        screen = main_screen(app)
+
+        await pilot.press("r")
+        assert screen.refreshing
+        assert re.search(r"refreshing \d/7 feeds…", status.plain)
+
+        # Everything but the held feed finishes, and the status line counts them
+        await asyncio.to_thread(held_feed.requested.wait, 5)
+        await wait_until(pilot, lambda: "refreshing 6/7 feeds…" in status.plain)
+        assert screen.refreshing
+        # ... and headlines stream in before the refresh is over
+        await wait_until(pilot, lambda: any(a.title == WORLD_QUAKE for a in headlines.articles))
+        assert len(headlines.articles) == DEMO_ARTICLES + 3
+
+        # The keys work meanwhile
+        before = headlines.cursor
+        await pilot.press("j")
+        assert headlines.cursor == before + 1
+        await pilot.press("r")
+        assert ("A refresh is already running.", "information") in notifications(app)
+
+        held_feed.release()
+        await wait_for_refresh(pilot)
+        titles = [a.title for a in headlines.articles]
+        assert ASIA_CHIPS in titles and WORLD_QUAKE in titles
+        assert len(titles) == DEMO_ARTICLES + 5
+        assert "refreshing" not in status.plain
+        assert "5 new from 7 feeds" in status.plain
+        assert "1 failed: Broken" in status.plain
+        assert f"{DEMO_ARTICLES + 5} shown" in status.plain
+        assert option_text(app.screen.query_one(TopicList), 0) == f"All {DEMO_ARTICLES + 5}"
+        assert reader.store.feed_status("Broken").http_status == 404
+
+        # still responsive after the refresh
+        cursor = headlines.cursor
+        await pilot.press("j")
+        assert headlines.cursor == cursor + 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.open_id == headlines.current.id
+
+
+async def test_flags_set_during_a_refresh_survive_it(reader, held_feed):
+    # Harbour Gazette is read over HTTP this time and its answer is held: the user reads, stars
+    # and marks its articles while that very feed is being fetched and stored again.
+    held_feed.body = (reader.directory / "harbour_gazette.xml").read_bytes()
+    feeds = tuple(
+        replace(f, url=held_feed.url) if f.name == "Harbour Gazette" else f
+        for f in reader.config.feeds
+    )
+    reader.config = replace(reader.config, feeds=feeds)
+    app = reader.app()
+    async with app.run_test(size=SIZE) as pilot:
+        headlines = app.screen.query_one(HeadlineList)
+        gazette = [a for a in headlines.articles if a.feed == "Harbour Gazette"]
+        opened, starred, marked = gazette[0], gazette[1], gazette[2]
+
+        await pilot.press("r")
+        await asyncio.to_thread(held_feed.requested.wait, 5)
+        assert main_screen(app).refreshing
+
+        await move_to(pilot, opened.title)
+        await pilot.press("enter")
+        await move_to(pilot, starred.title)
+        await pilot.press("s")
+        await move_to(pilot, marked.title)
+        await pilot.press("m")
+        await pilot.pause()
+        assert main_screen(app).open_id == opened.id
+
+        held_feed.release()
+        await wait_for_refresh(pilot)
+        await pilot.pause(0.4)  # past the coalescing reload timer as well
+        assert "0 new from 4 feeds" in app.screen.query_one(StatusLine).plain
+
+        shown = {a.id: a for a in headlines.articles}
+        assert shown[opened.id].read and shown[marked.id].read
+        assert shown[starred.id].starred and not shown[starred.id].read
+        for article_id in (opened.id, marked.id):
+            assert reader.stored(article_id).read
+        assert reader.stored(starred.id).starred
+        assert option_text(app.screen.query_one(TopicList), 0) == f"All {DEMO_ARTICLES - 2}"
+        assert option_text(app.screen.query_one(TopicList), 1) == "★ Starred 1"
+        rows = headline_rows(app)
+        short = starred.title[:30]
+        assert [r[:2] for r in rows if short in r] == ["●★"]
+        assert [r[:2] for r in rows if opened.title[:30] in r] == ["  "]
