@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from newstui.core.article_view import render_article
 from newstui.core.library import Filter, Library
@@ -24,6 +24,7 @@ from newstui.ui.messages import FeedRefreshed, RefreshFinished
 from newstui.ui.screens.help import HelpScreen
 from newstui.ui.widgets.article import ArticlePane
 from newstui.ui.widgets.headlines import HeadlineList
+from newstui.ui.widgets.keybar import KeyBar
 from newstui.ui.widgets.related import RelatedList
 from newstui.ui.widgets.status import StatusLine
 from newstui.ui.widgets.topics import ALL, STARRED, TopicList
@@ -55,6 +56,7 @@ class MainScreen(Screen[None]):
         self.view = Filter()
         self.open_id: str | None = None
         self.refreshing = False
+        self._refresh_failures: list[str] = []
         self._clock = clock
         self._open_url = open_url
         self._refresh_on_start = refresh_on_start
@@ -70,7 +72,7 @@ class MainScreen(Screen[None]):
                     yield RelatedList(id="related", clock=self._clock)
         yield Input(placeholder="search titles — Enter to keep, Esc to clear", id="search")
         yield StatusLine(id="status")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.query_one("#topics").border_title = "Topics"
@@ -78,8 +80,10 @@ class MainScreen(Screen[None]):
         self.query_one("#article").border_title = "Article"
         self.query_one("#related").border_title = "Related"
         self.query_one(RelatedList).show(None)
+        self._show_counts()
         self._show_view()  # the first frame comes from the store, before any network
         self.query_one(HeadlineList).focus()
+        self.call_after_refresh(self._show_keys)
         self.call_after_refresh(self.app.first_paint_done)
         if self._refresh_on_start and self.library.config.feeds:
             self.action_refresh()
@@ -90,16 +94,22 @@ class MainScreen(Screen[None]):
     # -- the view ------------------------------------------------------------------------------
 
     def _show_view(self) -> None:
+        """Re-filter the headlines (the view changed, or the library did)."""
         headlines = self.query_one(HeadlineList)
         keep = headlines.current.id if headlines.current else None
         headlines.set_articles(self.library.headlines(self.view), keep=keep)
-        self._show_counts()
+        self._show_status()
 
     def _show_counts(self) -> None:
+        """Unread counts follow the library, not the view: called after flags change or a reload."""
         everything, starred = self.library.counts()
         self.query_one(TopicList).set_counts(everything, starred, self.library.topic_counts())
+        self._show_status()
+
+    def _show_status(self) -> None:
         shown = len(self.query_one(HeadlineList).articles)
-        self.query_one(StatusLine).set_view(f"{self.view.describe()} · {shown} shown · {everything.unread} unread")
+        unread = self.library.counts()[0].unread
+        self.query_one(StatusLine).set_view(f"{self.view.describe()} · {shown} shown · {unread} unread")
 
     def _set_view(self, **changes: object) -> None:
         self.view = replace(self.view, **changes)  # type: ignore[arg-type]
@@ -171,7 +181,10 @@ class MainScreen(Screen[None]):
 
     def action_open_link(self) -> None:
         article = self._current()
-        if article is None or not article.link:
+        if article is None:
+            self.notify("No article selected.", severity="warning")
+            return
+        if not article.link:
             self.notify("This article has no link.", severity="warning")
             return
         try:
@@ -204,13 +217,21 @@ class MainScreen(Screen[None]):
         event.input.display = False
         self.query_one(HeadlineList).focus()
 
-    def action_help(self) -> None:
-        rows = []  # the shown bindings as they are bound now; movement keys are listed by HelpScreen
+    def shown_bindings(self) -> list[tuple[str, str]]:
+        """(key, description) of the bindings meant to be shown, as they are bound right now."""
+        rows: dict[tuple[str, str], None] = {}
         for active in self.active_bindings.values():
             binding = active.binding
             if binding.show and binding.description and not binding.system:
-                rows.append((self.app.get_key_display(binding), binding.description))
-        self.app.push_screen(HelpScreen(sorted(set(rows), key=lambda r: r[1])))
+                rows.setdefault((self.app.get_key_display(binding), binding.description), None)
+        return list(rows)
+
+    def _show_keys(self) -> None:
+        self.query_one(KeyBar).show(self.shown_bindings())
+
+    def action_help(self) -> None:
+        # Movement keys are listed by HelpScreen itself.
+        self.app.push_screen(HelpScreen(sorted(self.shown_bindings(), key=lambda r: r[1])))
 
     # -- refresh -------------------------------------------------------------------------------
 
@@ -219,6 +240,7 @@ class MainScreen(Screen[None]):
             self.notify("A refresh is already running.", timeout=2)
             return
         self.refreshing = True
+        self._refresh_failures = []
         total = sum(1 for f in self.library.config.feeds if f.enabled)
         self.query_one(StatusLine).set_progress(f"refreshing 0/{total} feeds…")
         self._refresh_worker(total)
@@ -242,7 +264,12 @@ class MainScreen(Screen[None]):
     @on(FeedRefreshed)
     def _feed_refreshed(self, event: FeedRefreshed) -> None:
         status = event.result.status
-        error = "" if status.ok else f"{event.result.feed.name}: {status.summary}"
+        if not status.ok:
+            self._refresh_failures.append(f"{event.result.feed.name}: {status.summary}")
+        error = ""
+        if self._refresh_failures:
+            more = len(self._refresh_failures) - 1
+            error = self._refresh_failures[-1] + (f" (+{more} more failed)" if more else "")
         self.query_one(StatusLine).set_progress(f"refreshing {event.done}/{event.total} feeds…", error)
         if event.result.new_ids and not self._reload_pending:
             # Headlines stream in as feeds finish, but coalesced so many fast feeds cost one reload.
@@ -252,6 +279,7 @@ class MainScreen(Screen[None]):
     def _reload(self) -> None:
         self._reload_pending = False
         self.library.reload()
+        self._show_counts()
         self._show_view()
 
     @on(RefreshFinished)

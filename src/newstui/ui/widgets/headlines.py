@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -69,6 +70,7 @@ class HeadlineList(ScrollView, can_focus=True):
 
     def __init__(self, *, clock: Callable[[], datetime] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
+        self._styles: dict[str, Style] = {}
         self._articles: list[Article] = []
         self._index: dict[str, int] = {}
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -112,7 +114,9 @@ class HeadlineList(ScrollView, can_focus=True):
         return max(0, min(value, len(self._articles) - 1)) if self._articles else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh()
+        # Only the two rows that changed are redrawn; scrolling redraws everything by itself.
+        self.refresh_line(old)
+        self.refresh_line(new)
         self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True)
         current = self.current
         self.post_message(self.Highlighted(current.id if current else None))
@@ -150,34 +154,45 @@ class HeadlineList(ScrollView, can_focus=True):
 
     # -- rendering -----------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        self._styles.clear()  # CSS, theme or focus changed: look the component styles up again
+        super().notify_style_update()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = (
+                self.rich_style if name == "base" else self.get_component_rich_style(f"headlines--{name}")
+            )
+        return style
+
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_offset.y)
         width = self.scrollable_content_region.width
+        base = self._style("base")
         if not self._articles and index == 0:
             hint = Text(f" {self.empty_text}", style="italic", no_wrap=True, overflow="ellipsis", end="")
             hint.truncate(width, overflow="ellipsis", pad=True)
-            return Strip(list(hint.render(self.app.console))).apply_style(self.rich_style)
+            return Strip(list(hint.render(self.app.console))).apply_style(base)
         if not 0 <= index < len(self._articles):
-            return Strip.blank(width, self.rich_style)
-        article = self._articles[index]
-        row = self._row(article, width)
+            return Strip.blank(width, base)
+        row = self._row(self._articles[index], width)
         if index == self.cursor:
-            row.stylize(self.get_component_rich_style("headlines--cursor"))
+            row.stylize(self._style("cursor"))
         segments = list(row.render(self.app.console))
         # The widget's own colours under every cell, so gaps between spans match the background.
-        return Strip(segments).crop_extend(0, width, self.rich_style).apply_style(self.rich_style)
+        return Strip(segments).crop_extend(0, width, base).apply_style(base)
 
     def _row(self, article: Article, width: int) -> Text:
-        style = self.get_component_rich_style("headlines--read" if article.read else "headlines--unread")
         row = Text(no_wrap=True, overflow="ellipsis", end="")
-        row.append("●" if not article.read else " ", self.get_component_rich_style("headlines--star"))
-        row.append("★" if article.starred else " ", self.get_component_rich_style("headlines--star"))
+        row.append("●" if not article.read else " ", self._style("star"))
+        row.append("★" if article.starred else " ", self._style("star"))
         row.append(" ")
         source = article.feed if len(article.feed) <= SOURCE_WIDTH else article.feed[: SOURCE_WIDTH - 1] + "…"
-        row.append(source.ljust(SOURCE_WIDTH), self.get_component_rich_style("headlines--source"))
+        row.append(source.ljust(SOURCE_WIDTH), self._style("source"))
         row.append(" ")
-        row.append(age(article.published, self._clock()).rjust(AGE_WIDTH), self.get_component_rich_style("headlines--age"))
+        row.append(age(article.published, self._clock()).rjust(AGE_WIDTH), self._style("age"))
         row.append("  ")
-        row.append(article.title, style)
+        row.append(article.title, self._style("read" if article.read else "unread"))
         row.truncate(width, overflow="ellipsis", pad=True)
         return row

@@ -37,14 +37,23 @@ class TopicList(OptionList):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.selected_key = ALL
+        self._shown: tuple[TopicCount, ...] = ()
 
     def set_counts(self, everything: TopicCount, starred: TopicCount, topics: Sequence[TopicCount]) -> None:
-        """Rebuild the options; the highlighted topic stays highlighted."""
-        options = [
-            Option(self._prompt("All", everything), id=ALL),
-            Option(self._prompt("★ Starred", starred), id=STARRED),
-            *(Option(self._prompt(t.name, t), id=f"topic:{t.name}") for t in topics),
-        ]
+        """Rebuild the options (when a count changed); the highlighted topic stays highlighted."""
+        counts = (everything, starred, *topics)
+        if counts == self._shown:
+            return
+        labels = ("All", "★ Starred", *(t.name for t in topics))
+        ids = (ALL, STARRED, *(f"topic:{t.name}" for t in topics))
+        before, self._shown = self._shown, counts
+        if len(before) == len(counts) and all(a.name == b.name for a, b in zip(before, counts)):
+            # Same topics, some counts changed (an article was read): redraw just those rows.
+            for option_id, label, old, new in zip(ids, labels, before, counts):
+                if old != new:
+                    self.replace_option_prompt(option_id, self._prompt(label, new))
+            return
+        options = [Option(self._prompt(label, c), id=i) for label, c, i in zip(labels, counts, ids)]
         keep = self.selected_key
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options(options)
