@@ -14,7 +14,6 @@ from newstui.core.dates import long_date
 from newstui.core.models import Article
 from newstui.core.render import Link, RenderedHTML, render_html
 
-
 NO_TEXT = Text("The feed gives no text for this article: press o to open its link.", style="dim italic")
 
 

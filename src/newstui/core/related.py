@@ -57,14 +57,14 @@ class RelatedIndex:
     def __init__(self, articles: Iterable[Article] = ()) -> None:
         self._weights: dict[str, dict[str, float]] = {}
         self._postings: dict[str, set[str]] = defaultdict(set)
-        self._raw: dict[str, Counter[str]] = {}
+        self._raw: dict[str, dict[str, float]] = {}
         for article in articles:
             self._raw[article.id] = self._bag(article)
         self._reweigh()
 
     @staticmethod
-    def _bag(article: Article) -> Counter[str]:
-        bag: Counter[str] = Counter()
+    def _bag(article: Article) -> dict[str, float]:
+        bag: dict[str, float] = defaultdict(float)
         for term in terms(article.title):
             bag[term] += TITLE_WEIGHT
         for term in terms(html_to_line(article.summary)[:2000]):

@@ -49,19 +49,21 @@ class NewsApp(App[int]):
             )
         )
 
-    def first_paint_done(self) -> None:
-        """Called once the headlines have been painted from the store.
+    def on_ready(self) -> None:
+        """Textual's Ready: the first frame (the reader, painted from the store) is being displayed.
 
-        With ``NEWSTUI_STARTUP_LOG=FILE`` the system-wide monotonic time of that moment is appended
-        to FILE (``bench/startup.py`` compares it with the time it started the process), and with
-        ``NEWSTUI_EXIT_AFTER_PAINT=1`` the reader then quits.
+        With ``NEWSTUI_STARTUP_LOG=FILE`` the system-wide monotonic time once that frame has been
+        written is appended to FILE (``bench/startup.py`` compares it with the time it started the
+        process), and with ``NEWSTUI_EXIT_AFTER_PAINT=1`` the reader then quits.
         """
-        log = os.environ.get("NEWSTUI_STARTUP_LOG")
-        if log:
-            with open(log, "a", encoding="utf-8") as handle:
-                handle.write(f"{time.monotonic()}\n")
-            if os.environ.get("NEWSTUI_EXIT_AFTER_PAINT"):
-                self.exit(0)
+        if os.environ.get("NEWSTUI_STARTUP_LOG"):
+            self.call_after_refresh(self._log_first_paint)
+
+    def _log_first_paint(self) -> None:
+        with open(os.environ["NEWSTUI_STARTUP_LOG"], "a", encoding="utf-8") as handle:
+            handle.write(f"{time.monotonic()}\n")
+        if os.environ.get("NEWSTUI_EXIT_AFTER_PAINT"):
+            self.exit(0)
 
     def _open_in_browser(self, url: str) -> None:
         """settings.browser (a command; the URL is added as its last argument), else the default."""

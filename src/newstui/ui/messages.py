@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from newstui.core.refresh import FeedResult
+if TYPE_CHECKING:
+    from newstui.core.refresh import FeedResult
 
 
 class FeedRefreshed(Message):

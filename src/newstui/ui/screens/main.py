@@ -19,7 +19,6 @@ from textual.widgets import Input
 from newstui.core.article_view import render_article
 from newstui.core.library import Filter, Library
 from newstui.core.models import Article
-from newstui.core.refresh import FeedResult, refresh_all
 from newstui.ui.messages import FeedRefreshed, RefreshFinished
 from newstui.ui.screens.help import HelpScreen
 from newstui.ui.widgets.article import ArticlePane
@@ -84,7 +83,6 @@ class MainScreen(Screen[None]):
         self._show_view()  # the first frame comes from the store, before any network
         self.query_one(HeadlineList).focus()
         self.call_after_refresh(self._show_keys)
-        self.call_after_refresh(self.app.first_paint_done)
         if self._refresh_on_start and self.library.config.feeds:
             self.action_refresh()
         minutes = self.library.config.settings.refresh_minutes
@@ -247,6 +245,9 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="refresh")
     def _refresh_worker(self, total: int) -> None:
+        # Imported here: httpx and feedparser cost ~150 ms that the first paint should not wait for.
+        from newstui.core.refresh import FeedResult, refresh_all
+
         done = 0
 
         def report(result: FeedResult) -> None:
