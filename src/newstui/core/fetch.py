@@ -72,7 +72,7 @@ def make_client(timeout: float = 20.0, concurrency: int = 8) -> httpx.AsyncClien
 
 
 async def fetch(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient | None,
     url: str,
     *,
     etag: str | None = None,
@@ -83,6 +83,8 @@ async def fetch(
     """Fetch ``url`` (http, https, file or a path), sending validators for a conditional GET."""
     started = time.perf_counter()
     if is_http(url):
+        if client is None:
+            raise ValueError("fetching an http(s) URL needs a client (see make_client)")
         result = await _fetch_http(client, url, etag, last_modified, max_bytes, timeout)
     else:
         result = await asyncio.to_thread(_read_file, url, max_bytes)
