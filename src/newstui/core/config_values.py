@@ -35,7 +35,7 @@ class _SettingRule:
 
 _SETTING_RULES: dict[str, _SettingRule] = {
     "refresh_minutes": _SettingRule(
-        "int", 0, False, "minutes between automatic refreshes, 0 = never", "refresh_minutes = 30"
+        "int", 0, False, "minutes between automatic refreshes, 0 = none while open", "refresh_minutes = 30"
     ),
     "max_articles_per_feed": _SettingRule(
         "int", 1, False, "articles kept per feed", "max_articles_per_feed = 500"
