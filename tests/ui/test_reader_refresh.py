@@ -1,4 +1,4 @@
-"""``r``: the refresh runs in a worker thread, streams headlines in, reports failures, loses nothing."""
+"""``r``: the refresh runs in a background worker, streams headlines in, reports failures, loses nothing."""
 
 from __future__ import annotations
 
@@ -124,3 +124,20 @@ async def test_flags_set_during_a_refresh_survive_it(reader, held_feed):
         short = starred.title[:30]
         assert [r[:2] for r in rows if short in r] == ["●★"]
         assert [r[:2] for r in rows if opened.title[:30] in r] == ["  "]
+
+
+async def test_q_quits_at_once_while_a_feed_hangs(reader, held_feed):
+    """A server that never answers must not keep the reader from quitting (the refresh is cancelled)."""
+    reader.with_feeds(Feed("Held Asia", held_feed.url, ("asia",)))
+    app = reader.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await asyncio.to_thread(held_feed.requested.wait, 5)
+        assert main_screen(app).refreshing
+        started = asyncio.get_running_loop().time()
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
+    # the held request waits 10 s for a release that never comes: quitting did not wait for it
+    assert asyncio.get_running_loop().time() - started < 5
+    assert reader.stored(next(iter(reader.store.articles())).id) is not None  # the store is intact

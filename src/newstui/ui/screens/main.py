@@ -5,9 +5,12 @@ Panes post messages up; this screen owns the filter and the open article and set
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +23,11 @@ from newstui.core.article_view import render_article
 from newstui.core.library import Filter, Library
 from newstui.core.models import Article
 from newstui.ui.messages import FeedRefreshed, RefreshFinished
+
+if TYPE_CHECKING:
+    import httpx
+
+    from newstui.core.refresh import FeedResult
 from newstui.ui.screens.help import HelpScreen
 from newstui.ui.widgets.article import ArticlePane
 from newstui.ui.widgets.headlines import HeadlineList
@@ -56,6 +64,7 @@ class MainScreen(Screen[None]):
         self.open_id: str | None = None
         self.refreshing = False
         self._refresh_failures: list[str] = []
+        self._http_client: httpx.AsyncClient | None = None
         self._clock = clock
         self._open_url = open_url
         self._refresh_on_start = refresh_on_start
@@ -87,7 +96,7 @@ class MainScreen(Screen[None]):
             self.action_refresh()
         minutes = self.library.config.settings.refresh_minutes
         if minutes > 0:
-            self.set_interval(minutes * 60, self.action_refresh)
+            self.set_interval(minutes * 60, self._auto_refresh)
 
     # -- the view ------------------------------------------------------------------------------
 
@@ -233,6 +242,10 @@ class MainScreen(Screen[None]):
 
     # -- refresh -------------------------------------------------------------------------------
 
+    def _auto_refresh(self) -> None:
+        if not self.refreshing:  # a manual refresh still running: skip this tick quietly
+            self.action_refresh()
+
     def action_refresh(self) -> None:
         if self.refreshing:
             self.notify("A refresh is already running.", timeout=2)
@@ -243,11 +256,22 @@ class MainScreen(Screen[None]):
         self.query_one(StatusLine).set_progress(f"refreshing 0/{total} feeds…")
         self._refresh_worker(total)
 
-    @work(thread=True, exclusive=True, group="refresh")
-    def _refresh_worker(self, total: int) -> None:
-        # Imported here: httpx and feedparser cost ~150 ms that the first paint should not wait for.
-        from newstui.core.refresh import FeedResult, refresh_all
-
+    @work(exclusive=True, group="refresh")
+    async def _refresh_worker(self, total: int) -> None:
+        """Runs on the app's event loop (so quitting cancels it at once); parsing and store writes
+        happen in threads inside refresh_feeds, so the reader stays responsive."""
+        # httpx and feedparser cost ~150 ms to import: done in a thread, and not before first paint.
+        refresh = await asyncio.to_thread(importlib.import_module, "newstui.core.refresh")
+        config = self.library.config
+        if self._http_client is None and any(
+            f.enabled and f.url.lower().startswith(("http://", "https://")) for f in config.feeds
+        ):
+            fetch = await asyncio.to_thread(importlib.import_module, "newstui.core.fetch")
+            settings = config.settings
+            # One client for the reader's lifetime: connections are reused between refreshes.
+            self._http_client = await asyncio.to_thread(
+                fetch.make_client, settings.timeout_seconds, settings.concurrency
+            )
         done = 0
 
         def report(result: FeedResult) -> None:
@@ -256,11 +280,17 @@ class MainScreen(Screen[None]):
             self.post_message(FeedRefreshed(result, done, total))
 
         try:
-            results = refresh_all(self.library.config, self.library.store, on_result=report)
+            results = await refresh.refresh_feeds(
+                config, self.library.store, on_result=report, client=self._http_client
+            )
         except Exception as exc:  # keep the reader alive whatever happens in a refresh
             self.post_message(RefreshFinished([], error=f"refresh failed: {exc}"))
             return
         self.post_message(RefreshFinished(results))
+
+    async def on_unmount(self) -> None:
+        if self._http_client is not None:
+            await self._http_client.aclose()
 
     @on(FeedRefreshed)
     def _feed_refreshed(self, event: FeedRefreshed) -> None:
