@@ -511,13 +511,14 @@ async def test_question_mark_lists_the_keys(reader):
         lines = help_lines(app)
         assert lines[0] == "newstui keys" and lines[-1] == "Press Esc or ? to close."
         for row in (
-            "r Refresh",
-            "s Star",
-            "q Quit",
-            "/ Search",
-            "u Unread only",
-            "o Open link",
-            "m Read/unread",
+            "r refresh every feed in the background",
+            "s star / unstar",
+            "q quit newstui",
+            "/ search titles as you type",
+            "u unread only on/off",
+            "o open the link in the browser",
+            "m mark read / unread",
+            "⏎ open the highlighted headline",
             "Tab / Shift+Tab next / previous pane",
         ):
             assert row in lines, row

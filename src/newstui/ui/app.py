@@ -23,7 +23,7 @@ class NewsApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "newstui"
     SUB_TITLE = __version__
-    BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
+    BINDINGS = [Binding("q", "quit", "Quit", tooltip="quit newstui", id="quit")]
 
     def __init__(
         self,

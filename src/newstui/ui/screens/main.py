@@ -40,14 +40,14 @@ from newstui.ui.widgets.topics import ALL, STARRED, TopicList
 class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding("r", "refresh", "Refresh", id="refresh"),
-        Binding("u", "toggle_unread", "Unread only", id="toggle_unread"),
-        Binding("m", "toggle_read", "Read/unread", id="toggle_read"),
-        Binding("s", "toggle_star", "Star", id="toggle_star"),
-        Binding("o", "open_link", "Open link", id="open_link"),
-        Binding("slash", "search", "Search", id="search"),
+        Binding("r", "refresh", "Refresh", tooltip="refresh every feed in the background", id="refresh"),
+        Binding("u", "toggle_unread", "Unread", tooltip="unread only on/off", id="toggle_unread"),
+        Binding("m", "toggle_read", "Read", tooltip="mark read / unread", id="toggle_read"),
+        Binding("s", "toggle_star", "Star", tooltip="star / unstar", id="toggle_star"),
+        Binding("o", "open_link", "Browser", tooltip="open the link in the browser", id="open_link"),
+        Binding("slash", "search", "Search", tooltip="search titles as you type", id="search"),
         Binding("escape", "clear_search", "Clear search", show=False, id="clear_search"),
-        Binding("question_mark", "help", "Keys", id="help"),
+        Binding("question_mark", "help", "Keys", tooltip="this list of keys", id="help"),
     ]
 
     def __init__(
@@ -224,21 +224,27 @@ class MainScreen(Screen[None]):
         event.input.display = False
         self.query_one(HeadlineList).focus()
 
-    def shown_bindings(self) -> list[tuple[str, str]]:
-        """(key, description) of the bindings meant to be shown, as they are bound right now."""
+    def shown_bindings(self, *, screen_only: bool = False, long: bool = False) -> list[tuple[str, str]]:
+        """(key, description) of the bindings meant to be shown, as they are bound right now.
+
+        ``screen_only`` leaves out the focused pane's own keys; ``long`` prefers the tooltip.
+        """
         rows: dict[tuple[str, str], None] = {}
         for active in self.active_bindings.values():
             binding = active.binding
+            if screen_only and active.node not in (self, self.app):
+                continue
             if binding.show and binding.description and not binding.system:
-                rows.setdefault((self.app.get_key_display(binding), binding.description), None)
+                text = (binding.tooltip or binding.description) if long else binding.description
+                rows.setdefault((self.app.get_key_display(binding), text), None)
         return list(rows)
 
     def _show_keys(self) -> None:
-        self.query_one(KeyBar).show(self.shown_bindings())
+        self.query_one(KeyBar).show(self.shown_bindings(screen_only=True))
 
     def action_help(self) -> None:
         # Movement keys are listed by HelpScreen itself.
-        self.app.push_screen(HelpScreen(sorted(self.shown_bindings(), key=lambda r: r[1])))
+        self.app.push_screen(HelpScreen(self.shown_bindings(long=True)))
 
     # -- refresh -------------------------------------------------------------------------------
 

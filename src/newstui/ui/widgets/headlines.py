@@ -32,7 +32,7 @@ class HeadlineList(ScrollView, can_focus=True):
         Binding("G,end", "last", "Bottom", show=False, id="headlines.bottom"),
         Binding("pagedown,space", "page_down", "Page down", show=False, id="headlines.page_down"),
         Binding("pageup,b", "page_up", "Page up", show=False, id="headlines.page_up"),
-        Binding("enter", "open", "Open", id="headlines.open"),
+        Binding("enter", "open", "Open", tooltip="open the highlighted headline", id="headlines.open"),
     ]
     COMPONENT_CLASSES = {
         "headlines--cursor",

@@ -20,7 +20,9 @@ class KeyBar(Static):
 
     def show(self, keys: Sequence[tuple[str, str]]) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        for key, description in keys:
-            text.append(f" {key} ", style="bold reverse")
-            text.append(f" {description}  ")
+        for index, (key, description) in enumerate(keys):
+            if index:
+                text.append("  ")
+            text.append(key, style="bold")
+            text.append(f" {description}")
         self.update(text)
