@@ -68,7 +68,7 @@ async def test_markup_in_titles_and_names_is_shown_literally(reader, tmp_path):
         assert SHOWN_TITLE in shown and FEED in shown
         assert "\x1b" not in "".join(a.title for a in headlines.articles)
         topics = option_texts(app.screen.query_one(TopicList))
-        assert any(t.startswith("[on red]topic[/]") for t in topics)
+        assert any(t.startswith("[on red]topic") for t in topics)  # literal (cut to the pane width)
         assert any(t.startswith("[red]cat[/red]") for t in topics)
 
         await pilot.press("enter")
