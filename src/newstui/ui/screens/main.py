@@ -150,7 +150,7 @@ class MainScreen(Screen[None]):
         if article is None:
             return
         if not article.read and self.library.config.settings.mark_read_on_open:
-            article = self._set_flags(article, read=True)
+            article = self._set_flags(article, redraw_article=False, read=True)
         self.open_id = article.id
         self.query_one(ArticlePane).show(render_article(article))
         self.query_one(RelatedList).show(self.library.related(article.id))
@@ -162,11 +162,12 @@ class MainScreen(Screen[None]):
             return headlines.current
         return self.library.get(self.open_id)
 
-    def _set_flags(self, article: Article, **flags: bool) -> Article:
+    def _set_flags(self, article: Article, *, redraw_article: bool = True, **flags: bool) -> Article:
+        """Persist flags, then redraw the row, the counts and (unless told not to) the article."""
         self.library.set_flags([article.id], **flags)
         updated = self.library.get(article.id) or article
         self.query_one(HeadlineList).update_article(updated)
-        if self.open_id == updated.id:
+        if redraw_article and self.open_id == updated.id:
             self.query_one(ArticlePane).show(render_article(updated), keep_scroll=True)
         self._show_counts()
         return updated
