@@ -69,6 +69,7 @@ class MainScreen(Screen[None]):
         self._open_url = open_url
         self._refresh_on_start = refresh_on_start
         self._reload_pending = False
+        self._unread = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -110,13 +111,13 @@ class MainScreen(Screen[None]):
     def _show_counts(self) -> None:
         """Unread counts follow the library, not the view: called after flags change or a reload."""
         everything, starred = self.library.counts()
+        self._unread = everything.unread
         self.query_one(TopicList).set_counts(everything, starred, self.library.topic_counts())
         self._show_status()
 
     def _show_status(self) -> None:
         shown = len(self.query_one(HeadlineList).articles)
-        unread = self.library.counts()[0].unread
-        self.query_one(StatusLine).set_view(f"{self.view.describe()} · {shown} shown · {unread} unread")
+        self.query_one(StatusLine).set_view(f"{self.view.describe()} · {shown} shown · {self._unread} unread")
 
     def _set_view(self, **changes: object) -> None:
         self.view = replace(self.view, **changes)  # type: ignore[arg-type]
@@ -269,11 +270,9 @@ class MainScreen(Screen[None]):
         happen in threads inside refresh_feeds, so the reader stays responsive."""
         # httpx and feedparser cost ~150 ms to import: done in a thread, and not before first paint.
         refresh = await asyncio.to_thread(importlib.import_module, "newstui.core.refresh")
+        fetch = importlib.import_module("newstui.core.fetch")  # loaded by refresh already
         config = self.library.config
-        if self._http_client is None and any(
-            f.enabled and f.url.lower().startswith(("http://", "https://")) for f in config.feeds
-        ):
-            fetch = await asyncio.to_thread(importlib.import_module, "newstui.core.fetch")
+        if self._http_client is None and any(f.enabled and fetch.is_http(f.url) for f in config.feeds):
             settings = config.settings
             # One client for the reader's lifetime: connections are reused between refreshes.
             self._http_client = await asyncio.to_thread(
