@@ -208,8 +208,6 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 1
     view = render_article(matches[0])
     width = args.width or shutil.get_terminal_size((80, 24)).columns
-    console = Console(file=sys.stdout, width=width, markup=False, emoji=False, highlight=False,
-                      force_terminal=None if not args.json else False, soft_wrap=False)
     if args.json:
         text = view.body.plain(width)
         data = article_json(view.article)
@@ -217,6 +215,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                     links=[{"number": link.number, "url": link.url, "text": link.text} for link in view.links])
         _json_line(sys.stdout, data)
         return 0
+    console = Console(file=sys.stdout, width=width, markup=False, emoji=False, highlight=False)
     console.print(view.renderable())
     return 0
 

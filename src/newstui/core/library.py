@@ -56,7 +56,7 @@ class Library:
         self._classifier = TopicClassifier(config)
         self._by_id: dict[str, Article] = {}
         self._ordered: list[Article] = []
-        self._related = RelatedIndex()
+        self._related: RelatedIndex | None = None
         self.reload()
 
     def reload(self) -> None:
@@ -65,7 +65,7 @@ class Library:
         articles = sorted((classify(a) for a in self.store.articles()), key=_newest_first, reverse=True)
         self._ordered = articles
         self._by_id = {a.id: a for a in articles}
-        self._related = RelatedIndex(articles)
+        self._related = None  # built on the first related() call: list, show and first paint skip it
 
     def __len__(self) -> int:
         return len(self._ordered)
@@ -122,6 +122,8 @@ class Library:
         )
 
     def related(self, article_id: str, limit: int = 10) -> list[tuple[Article, RelatedStory]]:
+        if self._related is None:
+            self._related = RelatedIndex(self._ordered)
         out = []
         for story in self._related.related_to(article_id, limit):
             article = self._by_id.get(story.article_id)

@@ -63,12 +63,13 @@ async def _refresh_one(
     config: Config, store: Store, feed: Feed, before: FeedStatus | None, client: httpx.AsyncClient | None
 ) -> FeedResult:
     settings = config.settings
-    same_url = before is not None and before.url == feed.url
+    # Validators belong to the URL that gave them: after a URL change in feeds.toml, start afresh.
+    kept = before if before is not None and before.url == feed.url else None
     got = await fetch(
         client,
         feed.url,
-        etag=before.etag if same_url and before else None,
-        last_modified=before.last_modified if same_url and before else None,
+        etag=kept.etag if kept else None,
+        last_modified=kept.last_modified if kept else None,
         max_bytes=settings.max_feed_bytes,
         timeout=settings.timeout_seconds,
     )
@@ -80,8 +81,8 @@ async def _refresh_one(
         checked_at=now,
         http_status=got.status,
         last_success=before.last_success if before else None,
-        etag=before.etag if same_url and before else None,
-        last_modified=before.last_modified if same_url and before else None,
+        etag=kept.etag if kept else None,
+        last_modified=kept.last_modified if kept else None,
     )
     new_ids: list[str] = []
     if not got.ok:
@@ -119,5 +120,5 @@ async def _refresh_one(
 
 
 def refresh_all(config: Config, store: Store, **kwargs: object) -> list[FeedResult]:
-    """Blocking wrapper for callers outside an event loop (the CLI, the UI's thread worker)."""
+    """Blocking wrapper for callers outside an event loop (the CLI, --demo, tests)."""
     return asyncio.run(refresh_feeds(config, store, **kwargs))  # type: ignore[arg-type]

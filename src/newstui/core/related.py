@@ -71,11 +71,6 @@ class RelatedIndex:
             bag[term] += 1.0
         return bag
 
-    def add(self, articles: Iterable[Article]) -> None:
-        for article in articles:
-            self._raw[article.id] = self._bag(article)
-        self._reweigh()
-
     def _reweigh(self) -> None:
         df: Counter[str] = Counter()
         for bag in self._raw.values():

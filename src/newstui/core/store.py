@@ -169,15 +169,11 @@ class Store:
                     return doc_to_article(doc)
         return None
 
-    def find(self, prefix: str) -> list[Article]:
-        """Articles whose id starts with ``prefix`` (ids can be abbreviated like git hashes)."""
-        with self._locked():
-            return [doc_to_article(d) for d in self._articles.all() if d["id"].startswith(prefix)]
-
     def upsert_articles(self, articles: Iterable[Article]) -> list[str]:
         """Insert new articles and update the content of known ones, keeping read/starred.
 
-        Returns the ids of the articles that were new. One file write at most per call.
+        Returns the ids of the articles that were new. At most two file writes per call: one
+        for the changed articles, one for the new ones.
         """
         incoming = list(articles)
         with self._locked():
