@@ -4,7 +4,7 @@ The file has three kinds of top-level entries (see ``docs/feeds-toml.md``)::
 
     [settings]            # optional; every key has a default (models.Settings)
     [topics.NAME]         # optional; keywords = ["...", ...]
-    [[feed]]              # repeated; name, url, topics, enabled
+    [[feed]]              # repeated; name, url, topics, enabled, refresh_minutes
 
 Every problem raises :class:`ConfigError`. Its ``str()`` is the whole message for the user, in the
 form ``path:LINE: where: what is wrong — what to do``: it names the file, the line (when the
@@ -38,7 +38,7 @@ __all__ = ["ConfigError", "load_config", "normalise_topic"]
 DOCS_HINT = "see docs/feeds-toml.md"
 
 TOP_LEVEL_KEYS = ("settings", "topics", "feed")
-FEED_KEYS = ("name", "url", "topics", "enabled")
+FEED_KEYS = ("name", "url", "topics", "enabled", "refresh_minutes")
 TOPIC_KEYS = ("keywords",)
 
 
@@ -411,7 +411,19 @@ class _Checker:
                 f"'enabled' must be true or false, found {describe(enabled)}. "
                 "Write enabled = false (no quotes) to skip this feed, or delete the line.",
             )
-        return Feed(name=name, url=url, topics=tuple(topics), enabled=enabled)
+        # refresh_minutes
+        minutes = entry.get("refresh_minutes")
+        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 0):
+            raise self.error(
+                (*path, "refresh_minutes"),
+                label,
+                f"'refresh_minutes' must be a whole number of minutes, 0 or more, found "
+                f"{describe(minutes)}. Write e.g. refresh_minutes = 120 to refresh this feed every "
+                "two hours (0 = only when you press r), or delete the line to use [settings].",
+            )
+        return Feed(
+            name=name, url=url, topics=tuple(topics), enabled=enabled, refresh_minutes=minutes
+        )
 
     def check_url(self, path: tuple[Any, ...], label: str, raw: Any) -> str:
         try:

@@ -35,7 +35,7 @@ class _SettingRule:
 
 _SETTING_RULES: dict[str, _SettingRule] = {
     "refresh_minutes": _SettingRule(
-        "int", 0, False, "minutes between automatic refreshes, 0 = none while open", "refresh_minutes = 30"
+        "int", 0, False, "minutes between automatic refreshes of a feed, 0 = none while open", "refresh_minutes = 30"
     ),
     "max_articles_per_feed": _SettingRule(
         "int", 1, False, "articles kept per feed", "max_articles_per_feed = 500"
@@ -48,6 +48,10 @@ _SETTING_RULES: dict[str, _SettingRule] = {
     ),
     "concurrency": _SettingRule(
         "int", 1, False, "feeds downloaded at the same time", "concurrency = 8"
+    ),
+    "host_concurrency": _SettingRule(
+        "int", 1, False, "feeds downloaded at the same time from one host (be polite)",
+        "host_concurrency = 2"
     ),
     "mark_read_on_open": _SettingRule(
         "bool", None, False, "mark an article read when it is opened", "mark_read_on_open = true"

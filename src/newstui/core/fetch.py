@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, replace
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -23,6 +25,7 @@ ACCEPT = (
     "text/xml;q=0.9, */*;q=0.5"
 )
 MAX_REDIRECTS = 5
+MAX_RETRY_AFTER = 7 * 24 * 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,13 @@ class FetchResult:
     last_modified: str | None = None
     error: str = ""
     elapsed: float = 0.0
+    retry_after: float | None = None  # seconds the server asked us to wait (429/503 Retry-After)
+    max_age: int | None = None  # Cache-Control: max-age, in seconds
+    moved_to: str = ""  # where a chain of permanent redirects (301/308) from ``url`` leads
+
+    @property
+    def redirected(self) -> bool:
+        return self.final_url != self.url
 
     @property
     def ok(self) -> bool:
@@ -116,14 +126,23 @@ async def _fetch_http(
                     final_url=final_url,
                     status=status,
                     content_type=response.headers.get("content-type", ""),
+                    # Validators are kept exactly as received (weak "W/" prefix and quotes too).
                     etag=response.headers.get("etag"),
                     last_modified=response.headers.get("last-modified"),
+                    max_age=cache_max_age(response.headers.get("cache-control", "")),
+                    moved_to=_permanent_target(url, response),
                 )
                 if status == 304:
                     return FetchResult(**common)
                 if status >= 400:
                     reason = response.reason_phrase or ""
-                    return FetchResult(**common, error=f"HTTP {status} {reason}".strip())
+                    error = f"HTTP {status} {reason}".strip()
+                    wait = None
+                    if status in (429, 503):
+                        wait = retry_after_seconds(response.headers.get("retry-after", ""))
+                        if wait is not None:
+                            error += f"; the server asks us to wait {_duration(wait)}"
+                    return FetchResult(**common, error=error, retry_after=wait)
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > max_bytes:
                     return FetchResult(**common, error=_too_big(max_bytes))
@@ -162,6 +181,63 @@ def _read_file(url: str, max_bytes: int) -> FetchResult:
         return FetchResult(url, url, error=f"is a directory, not a feed file: {path}")
     except OSError as exc:
         return FetchResult(url, url, error=f"cannot read {path}: {exc.strerror or exc}")
+
+
+def _permanent_target(url: str, response: httpx.Response) -> str:
+    """The URL a feed has permanently moved to: the chain of 301/308 redirects from ``url`` up to
+    the first temporary one (a 302/307 says "keep asking the old address")."""
+    target = ""
+    for hop in response.history:
+        if hop.status_code not in (301, 308):
+            break
+        location = hop.headers.get("location")
+        if not location:
+            break
+        target = str(hop.url.join(location))
+    return target if target and target != url else ""
+
+
+def retry_after_seconds(value: str, now: float | None = None) -> float | None:
+    """Retry-After as seconds from now: delta-seconds or an HTTP date; None when absent or junk.
+
+    Capped at a week, so a broken header cannot silence a feed for ever.
+    """
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def cache_max_age(value: str) -> int | None:
+    """``max-age`` of a Cache-Control header, in seconds (None with no-cache/no-store or none)."""
+    max_age = None
+    for part in value.lower().split(","):
+        name, _, arg = part.strip().partition("=")
+        if name in ("no-cache", "no-store"):
+            return None
+        if name == "max-age":
+            arg = arg.strip().strip('"')
+            if arg.isdigit():
+                max_age = int(arg)
+    return max_age
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def _too_big(max_bytes: int) -> str:

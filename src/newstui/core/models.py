@@ -14,6 +14,7 @@ class Feed:
     url: str
     topics: tuple[str, ...] = ()
     enabled: bool = True
+    refresh_minutes: int | None = None  # overrides settings.refresh_minutes for this feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class Settings:
     timeout_seconds: float = 20.0
     max_feed_bytes: int = 10_000_000
     concurrency: int = 8
+    host_concurrency: int = 2
     mark_read_on_open: bool = True
     browser: str = ""
 
@@ -73,6 +75,7 @@ class Article:
     feed: str
     title: str
     link: str = ""
+    guid: str = ""
     author: str = ""
     published: datetime | None = None
     summary: str = ""
@@ -91,7 +94,13 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class FeedStatus:
-    """What the last refresh of one feed did; kept per feed in the store."""
+    """What the refreshes of one feed did so far; kept per feed in the store.
+
+    ``url`` is the URL in feeds.toml; ``fetch_url`` the one actually requested, which differs after
+    a permanent redirect (``moved_to``). ``retry_at`` is the earliest moment the server allows
+    another request (Retry-After, or our backoff after repeated failures); ``next_due`` is when the
+    automatic refresh fetches the feed again (refresh_minutes, the feed's <ttl>, Cache-Control).
+    """
 
     feed: str
     url: str
@@ -104,13 +113,38 @@ class FeedStatus:
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = False
+    unchanged: bool = False  # a 200 whose body hashed the same as the last one: not parsed again
+    fetch_url: str = ""
+    moved_to: str = ""
+    redirected_to: str = ""
+    failures: int = 0
+    retry_at: datetime | None = None
+    next_due: datetime | None = None
+    warnings: tuple[str, ...] = ()
+    fetch_seconds: float = 0.0
+    parse_seconds: float = 0.0
+    body_hash: str = ""
+    ttl_minutes: int | None = None
+    max_age_seconds: int | None = None
+    title: str = ""
+    entries: int = 0
 
     @property
     def summary(self) -> str:
         """One line for people: "ok, 3 new", "not modified", "HTTP 404 Not Found", "error: ..."."""
         if self.ok:
             if self.not_modified:
-                return "not modified"
-            text = f"ok, {self.new_articles} new"
-            return f"{text} ({self.error})" if self.error else text
-        return self.error or (f"HTTP {self.http_status}" if self.http_status else "failed")
+                text = "not modified"
+            elif self.unchanged:
+                text = "unchanged"
+            else:
+                text = f"ok, {self.new_articles} new"
+            if self.moved_to:
+                text += f"; moved permanently to {self.moved_to}"
+            if self.warnings:
+                text += f" (warning: {self.warnings[0]})"
+            return text
+        text = self.error or (f"HTTP {self.http_status}" if self.http_status else "failed")
+        if self.failures > 1:
+            text += f" ({self.failures} failures in a row)"
+        return text

@@ -25,8 +25,10 @@ class ParsedFeed:
 
     title: str
     articles: tuple[Article, ...]
-    warning: str = ""
+    warnings: tuple[str, ...] = ()
     error: str = ""
+    ttl_minutes: int | None = None
+    site_link: str = ""
 
 
 def article_id(feed_name: str, key: str) -> str:
@@ -73,7 +75,7 @@ def parse_feed(
         article = _article(entry, feed, base, now)
         articles.setdefault(article.id, article)  # duplicate guids: the first one wins
     title = html_to_line(parsed.get("feed", {}).get("title", ""))
-    return ParsedFeed(title, tuple(articles.values()), warning=problem_text)
+    return ParsedFeed(title, tuple(articles.values()), warnings=(problem_text,) if problem_text else ())
 
 
 def _article(entry: Any, feed: Feed, base: str, now: datetime) -> Article:

@@ -1,22 +1,52 @@
-"""fetch → parse → store, for every feed at once, reporting each feed as it finishes.
+"""fetch → parse → store, for many feeds at once, reporting each feed as it finishes.
 
-One failing feed never stops the others: every outcome becomes a :class:`FeedStatus` saved in the
-store and handed to ``on_result``.
+* **Fast.** Downloads run concurrently under a global limit (``settings.concurrency``) and a
+  per-host limit (``settings.host_concurrency``). A 304, or a 200 whose body hashes the same as last
+  time, is not parsed at all. Parsing (CPU-bound feedparser) runs in a process pool when enough
+  feeds need it, so it uses the other cores and never holds the reader's GIL. Store writes are
+  batched: whatever finished while the previous write ran goes into the next one.
+* **Polite.** ETag/Last-Modified are sent back exactly as received; a 429/503 Retry-After is
+  honoured (the feed is not asked again before then, except by an explicit retry); a feed that keeps
+  failing is asked less and less often (exponential backoff); a permanent redirect (301/308) makes
+  the new URL the one fetched from then on; ``<ttl>``, ``Cache-Control: max-age`` and
+  ``refresh_minutes`` decide when a feed is due.
+
+One failing feed never stops the others: every outcome becomes a :class:`FeedStatus`, saved in the
+store and handed to ``on_result`` once it is stored (so a reader can show the new headlines at once).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
+import os
+import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+from urllib.parse import urlsplit
 
 import httpx
 
-from newstui.core.fetch import fetch, is_http, make_client
-from newstui.core.models import Config, Feed, FeedStatus
-from newstui.core.parse import parse_feed
-from newstui.core.store import Store, StoreError
+from newstui.core.fetch import FetchResult, fetch, is_http, make_client
+from newstui.core.models import Config, Feed, FeedStatus, Settings
+from newstui.core.parse import ParsedFeed, parse_feed
+from newstui.core.store import FeedUpdate, Store, StoreError
+
+Mode = Literal["manual", "due", "force"]
+
+# Part of the body hash: a newer parser re-parses bodies an older one already saw.
+PARSER_VERSION = "3"
+# A server's <ttl> or max-age can stretch a feed's interval, but not beyond a day.
+MAX_SERVER_HINT = timedelta(hours=24)
+# Backoff: the interval doubles with each failure in a row, up to a day.
+MAX_BACKOFF = timedelta(hours=24)
+# Below this many feeds to parse, a process pool costs more to start than it saves.
+POOL_MIN_FEEDS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +55,59 @@ class FeedResult:
     status: FeedStatus
     new_ids: tuple[str, ...] = ()
     elapsed: float = 0.0
+    skipped: str = ""  # why the feed was not fetched this time (the status is the previous one)
+
+
+# -- when is a feed due -----------------------------------------------------------------------
+
+
+def interval(feed: Feed, settings: Settings) -> timedelta | None:
+    """How often the user wants ``feed`` refreshed automatically; None = only on request."""
+    minutes = feed.refresh_minutes if feed.refresh_minutes is not None else settings.refresh_minutes
+    return timedelta(minutes=minutes) if minutes > 0 else None
+
+
+def next_due(feed: Feed, settings: Settings, status: FeedStatus) -> datetime | None:
+    """When the automatic refresh should fetch ``feed`` again, after ``status``.
+
+    The user's interval, stretched by the server's hints (``<ttl>``, ``max-age``, at most a day),
+    doubled for each failure in a row after the first (at most a day), and never before a
+    Retry-After.
+    """
+    every = interval(feed, settings)
+    if every is None:
+        return None
+    hints = [timedelta(minutes=status.ttl_minutes or 0), timedelta(seconds=status.max_age_seconds or 0)]
+    every = max(every, min(max(hints), MAX_SERVER_HINT))
+    if status.failures > 1:
+        every = max(every, min(every * 2 ** (status.failures - 1), MAX_BACKOFF))
+    due = status.checked_at + every
+    if status.retry_at is not None:
+        due = max(due, status.retry_at)
+    return due
+
+
+def _current(feed: Feed, status: FeedStatus | None) -> FeedStatus | None:
+    """The stored status if it belongs to the feed's current URL (a changed URL starts afresh)."""
+    return status if status is not None and status.url == feed.url else None
+
+
+def is_due(feed: Feed, status: FeedStatus | None, now: datetime) -> bool:
+    status = _current(feed, status)
+    if status is None:
+        return True
+    return status.next_due is not None and status.next_due <= now
+
+
+def waiting(feed: Feed, status: FeedStatus | None, now: datetime) -> str:
+    """Why a manual refresh must leave ``feed`` alone now ("" if it need not)."""
+    status = _current(feed, status)
+    if status is None or status.retry_at is None or status.retry_at <= now:
+        return ""
+    return f"the server asked us to wait until {status.retry_at:%H:%M} UTC (Retry-After)"
+
+
+# -- the refresh ------------------------------------------------------------------------------
 
 
 async def refresh_feeds(
@@ -32,91 +115,235 @@ async def refresh_feeds(
     store: Store,
     *,
     feeds: Sequence[Feed] | None = None,
+    mode: Mode = "manual",
     on_result: Callable[[FeedResult], None] | None = None,
     client: httpx.AsyncClient | None = None,
+    clock: Callable[[], datetime] | None = None,
+    parse_pool: bool | None = None,
 ) -> list[FeedResult]:
-    """Refresh ``feeds`` (default: every enabled feed) concurrently; results in config order."""
+    """Refresh ``feeds`` (default: every enabled feed); results in the order given.
+
+    ``mode``: "manual" fetches every feed except those under a server's Retry-After (reported as
+    skipped); "due" fetches only the feeds whose time has come (the others are left out of the
+    results); "force" fetches every feed. ``parse_pool`` forces the process pool on or off
+    (default: on when at least :data:`POOL_MIN_FEEDS` feeds are fetched and there are 2+ CPUs).
+    """
     settings = config.settings
-    todo = [f for f in (feeds if feeds is not None else config.feeds) if f.enabled]
+    clock = clock or (lambda: datetime.now(UTC))
+    now = clock()
+    chosen = [f for f in (feeds if feeds is not None else config.feeds) if f.enabled]
     previous = store.feed_statuses()
-    limit = asyncio.Semaphore(max(settings.concurrency, 1))
+    results: dict[str, FeedResult] = {}
+    todo: list[Feed] = []
+    for feed in chosen:
+        before = previous.get(feed.name)
+        if mode == "due" and not is_due(feed, before, now):
+            continue
+        reason = waiting(feed, before, now) if mode == "manual" else ""
+        if reason:
+            assert before is not None
+            results[feed.name] = FeedResult(feed, before, skipped=reason)
+            if on_result is not None:
+                on_result(results[feed.name])
+            continue
+        todo.append(feed)
+    if not todo:
+        return [results[f.name] for f in chosen if f.name in results]
+
+    if parse_pool is None:
+        parse_pool = len(todo) >= POOL_MIN_FEEDS and (os.cpu_count() or 1) > 1
+    parser = _Parser(pooled=parse_pool)
+    writer = _Writer(store)
+    everyone = asyncio.Semaphore(max(settings.concurrency, 1))
+    hosts: dict[str, asyncio.Semaphore] = {}
     # An HTTP client costs ~70 ms to set up (TLS context): only made when a feed needs it.
     own_client = client is None and any(is_http(f.url) for f in todo)
     if own_client:
         client = make_client(settings.timeout_seconds, settings.concurrency)
 
-    async def one(feed: Feed) -> FeedResult:
-        async with limit:
-            result = await _refresh_one(config, store, feed, previous.get(feed.name), client)
+    async def one(feed: Feed) -> None:
+        before = _current(feed, previous.get(feed.name))
+        url = before.moved_to if before is not None and before.moved_to else feed.url
+        polite: AbstractAsyncContextManager[object] = contextlib.nullcontext()
+        if is_http(url):  # local files need no politeness
+            host = urlsplit(url).hostname or ""
+            polite = hosts.setdefault(host, asyncio.Semaphore(max(settings.host_concurrency, 1)))
+        async with polite, everyone:
+            got = await fetch(
+                client,
+                url,
+                etag=before.etag if before else None,
+                last_modified=before.last_modified if before else None,
+                max_bytes=settings.max_feed_bytes,
+                timeout=settings.timeout_seconds,
+            )
+        last_success = previous[feed.name].last_success if feed.name in previous else None
+        result = await _settle(feed, settings, before, last_success, got, clock(), parser, writer)
+        results[feed.name] = result
         if on_result is not None:
             on_result(result)
-        return result
 
     try:
-        return list(await asyncio.gather(*(one(f) for f in todo)))
+        await asyncio.gather(*(one(f) for f in todo))
     finally:
+        parser.close()
         if own_client and client is not None:
             await client.aclose()
+    return [results[f.name] for f in chosen if f.name in results]
 
 
-async def _refresh_one(
-    config: Config, store: Store, feed: Feed, before: FeedStatus | None, client: httpx.AsyncClient | None
+async def _settle(
+    feed: Feed,
+    settings: Settings,
+    before: FeedStatus | None,
+    last_success: datetime | None,
+    got: FetchResult,
+    now: datetime,
+    parser: _Parser,
+    writer: _Writer,
 ) -> FeedResult:
-    settings = config.settings
-    # Validators belong to the URL that gave them: after a URL change in feeds.toml, start afresh.
-    kept = before if before is not None and before.url == feed.url else None
-    got = await fetch(
-        client,
-        feed.url,
-        etag=kept.etag if kept else None,
-        last_modified=kept.last_modified if kept else None,
-        max_bytes=settings.max_feed_bytes,
-        timeout=settings.timeout_seconds,
-    )
-    now = datetime.now(UTC)
-    base = FeedStatus(
+    """Turn one fetch into a stored status (and articles).
+
+    ``before`` is the feed's previous status if it was for the same URL (validators, failures and
+    redirects belong to a URL); ``last_success`` is kept across URL changes.
+    """
+    moved_to = got.moved_to or (got.url if got.url != feed.url else "")
+    final = got.final_url
+    status = FeedStatus(
         feed=feed.name,
         url=feed.url,
         ok=False,
         checked_at=now,
         http_status=got.status,
-        last_success=before.last_success if before else None,
-        etag=kept.etag if kept else None,
-        last_modified=kept.last_modified if kept else None,
+        last_success=last_success,
+        etag=before.etag if before else None,
+        last_modified=before.last_modified if before else None,
+        fetch_url=got.url,
+        moved_to=moved_to,
+        redirected_to=final if final not in (got.url, moved_to) else "",
+        fetch_seconds=got.elapsed,
+        max_age_seconds=got.max_age,
+        ttl_minutes=before.ttl_minutes if before else None,
+        body_hash=before.body_hash if before else "",
+        title=before.title if before else "",
+        entries=before.entries if before else 0,
+        warnings=before.warnings if before else (),
     )
-    new_ids: list[str] = []
+    articles: tuple = ()
     if not got.ok:
-        status = replace(base, error=got.error)
+        retry_at = now + timedelta(seconds=got.retry_after) if got.retry_after is not None else None
+        status = replace(status, error=got.error, retry_at=retry_at)
     elif got.not_modified:
-        status = replace(base, ok=True, not_modified=True, last_success=now)
+        # A 304 may carry fresh validators; if not, the ones we sent stay valid.
+        status = replace(
+            status, ok=True, not_modified=True, last_success=now,
+            etag=got.etag or status.etag, last_modified=got.last_modified or status.last_modified,
+        )
     else:
         assert got.body is not None
-        parsed = await asyncio.to_thread(
-            parse_feed, got.body, feed, url=got.final_url, content_type=got.content_type, now=now
-        )
-        if parsed.error:
-            status = replace(base, error=parsed.error)
+        digest = body_hash(got.body)
+        validators = {"etag": got.etag, "last_modified": got.last_modified, "body_hash": digest}
+        if before is not None and before.ok and digest == before.body_hash:
+            # Same bytes as last time (a server without validators): nothing can have changed.
+            status = replace(status, ok=True, unchanged=True, last_success=now, **validators)
         else:
-            try:
-                new_ids = await asyncio.to_thread(store.upsert_articles, parsed.articles)
-                await asyncio.to_thread(store.prune, feed.name, settings.max_articles_per_feed)
-            except StoreError as exc:
-                status = replace(base, error=str(exc))
+            started = time.perf_counter()
+            parsed = await parser.parse(got.body, feed, got.final_url, got.content_type, now)
+            took = time.perf_counter() - started
+            if parsed.error:
+                status = replace(status, error=parsed.error, parse_seconds=took, body_hash="")
             else:
+                articles = parsed.articles
                 status = replace(
-                    base,
-                    ok=True,
-                    last_success=now,
-                    new_articles=len(new_ids),
-                    etag=got.etag,
-                    last_modified=got.last_modified,
-                    error=f"warning: {parsed.warning}" if parsed.warning else "",
+                    status, ok=True, last_success=now, parse_seconds=took, title=parsed.title,
+                    entries=len(parsed.articles), warnings=parsed.warnings,
+                    ttl_minutes=parsed.ttl_minutes, **validators,
                 )
+    failures = 0 if status.ok else (before.failures if before else 0) + 1
+    status = replace(status, failures=failures)
+    status = replace(status, next_due=next_due(feed, settings, status))
+    update = FeedUpdate(status, articles, keep=settings.max_articles_per_feed)
     try:
-        await asyncio.to_thread(store.save_status, status)
-    except StoreError:
-        pass  # the status is still reported to the caller; the articles were the part that mattered
-    return FeedResult(feed, status, tuple(new_ids), got.elapsed)
+        saved = await writer.write(update)
+    except StoreError as exc:
+        return FeedResult(feed, replace(status, ok=False, error=str(exc)), (), got.elapsed)
+    return FeedResult(feed, saved, update.new_ids, got.elapsed)
+
+
+def body_hash(body: bytes) -> str:
+    return hashlib.blake2b(PARSER_VERSION.encode() + body, digest_size=16).hexdigest()
+
+
+# -- parsing off the event loop ---------------------------------------------------------------
+
+
+class _Parser:
+    """Parses in a process pool (started on first use) or, for a few feeds, in a thread."""
+
+    def __init__(self, *, pooled: bool) -> None:
+        self._pooled = pooled
+        self._pool: Executor | None = None
+
+    async def parse(self, body: bytes, feed: Feed, url: str, content_type: str, now: datetime) -> ParsedFeed:
+        loop = asyncio.get_running_loop()
+        if self._pooled and self._pool is None:
+            self._pool = _make_pool()
+        return await loop.run_in_executor(self._pool, _parse, body, feed, url, content_type, now)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def _make_pool() -> Executor:
+    import multiprocessing
+
+    # forkserver, not fork: forking a process that runs threads (the reader, asyncio's helpers)
+    # can copy a held lock into the child and deadlock it.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["newstui.core.parse", "feedparser"])
+    return ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=context)
+
+
+def _parse(body: bytes, feed: Feed, url: str, content_type: str, now: datetime) -> ParsedFeed:
+    return parse_feed(body, feed, url=url, content_type=content_type, now=now)
+
+
+# -- batched store writes ---------------------------------------------------------------------
+
+
+class _Writer:
+    """Coalesces store writes: updates that arrive while a write runs go into the next one."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._pending: list[tuple[FeedUpdate, asyncio.Future[FeedStatus]]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def write(self, update: FeedUpdate) -> FeedStatus:
+        future: asyncio.Future[FeedStatus] = asyncio.get_running_loop().create_future()
+        self._pending.append((update, future))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                saved = await asyncio.to_thread(self._store.apply_refresh, [u for u, _ in batch])
+            except BaseException as exc:  # StoreError, or cancellation: every waiter hears of it
+                error = exc if isinstance(exc, StoreError) else StoreError(f"store write stopped: {exc!r}")
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for (_, future), status in zip(batch, saved, strict=True):
+                if not future.done():
+                    future.set_result(status)
 
 
 def refresh_all(config: Config, store: Store, **kwargs: object) -> list[FeedResult]:

@@ -78,5 +78,9 @@ class AtomicOrjsonStorage(Storage):
             raise
         self._data, self._stamp = data, self._file_stamp()
 
+    def forget(self) -> None:
+        """Drop the cached copy: the next read comes from the file."""
+        self._data, self._stamp = None, None
+
     def close(self) -> None:
         self._data = None

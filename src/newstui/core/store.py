@@ -11,9 +11,10 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,31 @@ from tinydb.table import Document
 from newstui.core.models import Article, FeedStatus
 from newstui.core.storage import AtomicOrjsonStorage, StoreCorrupt
 
-__all__ = ["Store", "StoreCorrupt", "StoreError"]
+__all__ = ["FeedUpdate", "Store", "StoreCorrupt", "StoreError"]
 
 ARTICLES = "articles"
 FEEDS = "feeds"
 # Fields that a refresh may update on an article already stored; read/starred are the user's.
-_CONTENT_FIELDS = ("title", "link", "author", "published", "summary", "content", "categories")
+_CONTENT_FIELDS = ("title", "link", "guid", "author", "published", "summary", "content", "categories")
+
+
+@dataclass(slots=True)
+class FeedUpdate:
+    """One feed's share of a batched store write (see :meth:`Store.apply_refresh`)."""
+
+    status: FeedStatus
+    articles: Sequence[Article] = ()
+    keep: int | None = None
+    new_ids: tuple[str, ...] = ()
+
+
+def _beyond(articles: dict[str, dict[str, Any]], feed: str, keep: int) -> list[str]:
+    """Keys of ``feed``'s articles past the newest ``keep``; starred ones are never listed."""
+    mine = [(doc.get("published") or "", key) for key, doc in articles.items() if doc.get("feed") == feed]
+    if len(mine) <= keep:
+        return []
+    mine.sort(reverse=True)
+    return [key for _, key in mine[keep:] if not articles[key].get("starred")]
 
 
 class StoreError(Exception):
@@ -49,6 +69,7 @@ def article_to_doc(article: Article) -> dict[str, Any]:
         "feed": article.feed,
         "title": article.title,
         "link": article.link,
+        "guid": article.guid,
         "author": article.author,
         "published": _iso(article.published),
         "summary": article.summary,
@@ -66,6 +87,7 @@ def doc_to_article(doc: dict[str, Any]) -> Article:
         feed=doc.get("feed", ""),
         title=doc.get("title", ""),
         link=doc.get("link", ""),
+        guid=doc.get("guid", ""),
         author=doc.get("author", ""),
         published=_dt(doc.get("published")),
         summary=doc.get("summary", ""),
@@ -77,36 +99,29 @@ def doc_to_article(doc: dict[str, Any]) -> Article:
     )
 
 
+_STATUS_FIELDS = {f.name: f for f in fields(FeedStatus)}
+_STATUS_DATES = ("checked_at", "last_success", "retry_at", "next_due")
+
+
 def status_to_doc(status: FeedStatus) -> dict[str, Any]:
-    return {
-        "feed": status.feed,
-        "url": status.url,
-        "ok": status.ok,
-        "checked_at": _iso(status.checked_at),
-        "http_status": status.http_status,
-        "error": status.error,
-        "new_articles": status.new_articles,
-        "last_success": _iso(status.last_success),
-        "etag": status.etag,
-        "last_modified": status.last_modified,
-        "not_modified": status.not_modified,
-    }
+    doc = {name: getattr(status, name) for name in _STATUS_FIELDS}
+    for name in _STATUS_DATES:
+        doc[name] = _iso(doc[name])
+    doc["warnings"] = list(status.warnings)
+    return doc
 
 
 def doc_to_status(doc: dict[str, Any]) -> FeedStatus:
-    return FeedStatus(
-        feed=doc["feed"],
-        url=doc.get("url", ""),
-        ok=bool(doc.get("ok")),
-        checked_at=_dt(doc.get("checked_at")) or datetime.min,
-        http_status=doc.get("http_status"),
-        error=doc.get("error", ""),
-        new_articles=int(doc.get("new_articles") or 0),
-        last_success=_dt(doc.get("last_success")),
-        etag=doc.get("etag"),
-        last_modified=doc.get("last_modified"),
-        not_modified=bool(doc.get("not_modified")),
-    )
+    """A stored status; fields missing from older stores take their defaults."""
+    values = {k: v for k, v in doc.items() if k in _STATUS_FIELDS}
+    for name in _STATUS_DATES:
+        if name in values:
+            values[name] = _dt(values[name])
+    values["checked_at"] = values.get("checked_at") or datetime.min.replace(tzinfo=UTC)
+    values["warnings"] = tuple(values.get("warnings") or ())
+    values.setdefault("url", "")
+    values.setdefault("ok", False)
+    return FeedStatus(**values)
 
 
 class Store:
@@ -121,6 +136,7 @@ class Store:
             raise StoreError(f"cannot open the store at {self.path}: {exc.strerror or exc}") from exc
         self._thread_lock = threading.RLock()
         self._db = TinyDB(self.path, storage=AtomicOrjsonStorage)
+        self._storage: AtomicOrjsonStorage = self._db.storage  # type: ignore[assignment]
         self._articles = self._db.table(ARTICLES, cache_size=0)
         self._feeds = self._db.table(FEEDS, cache_size=0)
         with self._locked():
@@ -230,6 +246,68 @@ class Store:
             if drop:
                 self._articles.remove(doc_ids=drop)
             return len(drop)
+
+    def apply_refresh(self, updates: Sequence[FeedUpdate]) -> list[FeedStatus]:
+        """Store what a refresh brought for several feeds with one read and one atomic write.
+
+        For each update: its articles are upserted (new ones inserted, content of known ones
+        updated, read/starred kept), the feed is pruned to ``keep`` newest (starred stay), and its
+        status saved with ``new_articles`` set. Returns the saved statuses, in order, and fills
+        each update's ``new_ids``.
+        """
+        with self._locked():
+            try:
+                return self._apply(updates)
+            except BaseException:
+                self._storage.forget()  # the cached copy may be half-changed: re-read the file
+                raise
+
+    def _apply(self, updates: Sequence[FeedUpdate]) -> list[FeedStatus]:
+        saved: list[FeedStatus] = []
+        data = self._storage.read() or {}
+        articles = data.setdefault(ARTICLES, {})
+        feeds = data.setdefault(FEEDS, {})
+        by_id = {doc["id"]: key for key, doc in articles.items()}
+        next_id = max((int(k) for k in articles), default=0) + 1
+        status_key = {doc["feed"]: key for key, doc in feeds.items()}
+        next_status = max((int(k) for k in feeds), default=0) + 1
+        for update in updates:
+            new_ids: list[str] = []
+            for article in update.articles:
+                doc = article_to_doc(article)
+                key = by_id.get(article.id)
+                if key is None:
+                    key = str(next_id)
+                    next_id += 1
+                    articles[key] = doc
+                    by_id[article.id] = key
+                    new_ids.append(article.id)
+                else:
+                    old = articles[key]
+                    for name in _CONTENT_FIELDS:
+                        old[name] = doc[name]
+            if update.articles and update.keep is not None:
+                for key in _beyond(articles, update.status.feed, update.keep):
+                    by_id.pop(articles.pop(key)["id"], None)
+            update.new_ids = tuple(i for i in new_ids if i in by_id)  # some may be pruned at once
+            status = replace(update.status, new_articles=len(update.new_ids))
+            key = status_key.get(status.feed)
+            if key is None:
+                key = status_key[status.feed] = str(next_status)
+                next_status += 1
+            feeds[key] = status_to_doc(status)
+            saved.append(status)
+        self._storage.write(data)
+        return saved
+
+    def feed_stats(self) -> dict[str, tuple[int, datetime | None]]:
+        """Per feed: how many articles are stored and the newest one's publication time."""
+        stats: dict[str, tuple[int, str]] = {}
+        with self._locked():
+            for doc in self._articles.all():
+                count, newest = stats.get(doc.get("feed", ""), (0, ""))
+                stats[doc.get("feed", "")] = (count + 1, max(newest, doc.get("published") or ""))
+        return {feed: (count, _dt(newest) if newest else None) for feed, (count, newest) in stats.items()}
 
     # -- feed status ---------------------------------------------------------------------------
 

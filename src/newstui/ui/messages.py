@@ -13,15 +13,17 @@ if TYPE_CHECKING:
 class FeedRefreshed(Message):
     """One feed finished refreshing (posted from the refresh worker's thread)."""
 
-    def __init__(self, result: FeedResult, done: int, total: int) -> None:
+    def __init__(self, result: FeedResult, done: int, total: int, *, quiet: bool = False) -> None:
         super().__init__()
         self.result = result
         self.done = done
         self.total = total
+        self.quiet = quiet  # an automatic refresh: progress isn't shown, failures are
 
 
 class RefreshFinished(Message):
-    def __init__(self, results: list[FeedResult], error: str = "") -> None:
+    def __init__(self, results: list[FeedResult], error: str = "", *, quiet: bool = False) -> None:
         super().__init__()
         self.results = results
         self.error = error
+        self.quiet = quiet

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -21,7 +21,7 @@ from textual.widgets import Input
 
 from newstui.core.article_view import render_article
 from newstui.core.library import Filter, Library
-from newstui.core.models import Article
+from newstui.core.models import Article, Feed
 from newstui.ui.messages import FeedRefreshed, RefreshFinished
 
 if TYPE_CHECKING:
@@ -37,10 +37,13 @@ from newstui.ui.widgets.status import StatusLine
 from newstui.ui.widgets.topics import ALL, STARRED, TopicList
 
 
+AUTO_REFRESH_CHECK_SECONDS = 60.0
+
+
 class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding("r", "refresh", "Refresh", tooltip="refresh every feed in the background", id="refresh"),
+        Binding("r", "refresh", "Refresh", tooltip="refresh every feed in the background (conditional GET: cheap when nothing changed)", id="refresh"),
         Binding("u", "toggle_unread", "Unread", tooltip="unread only on/off", id="toggle_unread"),
         Binding("m", "toggle_read", "Read", tooltip="mark read / unread", id="toggle_read"),
         Binding("s", "toggle_star", "Star", tooltip="star / unstar", id="toggle_star"),
@@ -94,10 +97,11 @@ class MainScreen(Screen[None]):
         self.query_one(HeadlineList).focus()
         self.call_after_refresh(self._show_keys)
         if self._refresh_on_start and self.library.config.feeds:
-            self.action_refresh()
-        minutes = self.library.config.settings.refresh_minutes
-        if minutes > 0:
-            self.set_interval(minutes * 60, self._auto_refresh)
+            # Only the feeds that are due: a cron refresh five minutes ago already fetched the rest.
+            self.start_refresh(mode="due")
+        # Each feed has its own due time (refresh_minutes, its <ttl>, Cache-Control, backoff):
+        # checking once a minute fetches every feed close to when it falls due.
+        self.set_interval(AUTO_REFRESH_CHECK_SECONDS, self._auto_refresh)
 
     # -- the view ------------------------------------------------------------------------------
 
@@ -251,48 +255,64 @@ class MainScreen(Screen[None]):
     # -- refresh -------------------------------------------------------------------------------
 
     def _auto_refresh(self) -> None:
-        if not self.refreshing:  # a manual refresh still running: skip this tick quietly
-            self.action_refresh()
+        if not self.refreshing:
+            self.start_refresh(mode="due", quiet=True)
 
     def action_refresh(self) -> None:
+        self.start_refresh()
+
+    def start_refresh(
+        self, feeds: Sequence[Feed] | None = None, *, mode: str = "manual", quiet: bool = False
+    ) -> bool:
+        """Refresh ``feeds`` (default: every enabled feed) in the background.
+
+        ``mode`` is "manual" (skips only feeds a server asked us to leave alone), "due" (only
+        feeds whose time has come) or "force" (everything). A quiet refresh that finds nothing
+        due says nothing. Returns False when a refresh is already running.
+        """
         if self.refreshing:
-            self.notify("A refresh is already running.", timeout=2)
-            return
+            if not quiet:
+                self.notify("A refresh is already running.", timeout=2)
+            return False
         self.refreshing = True
         self._refresh_failures = []
-        total = sum(1 for f in self.library.config.feeds if f.enabled)
-        self.query_one(StatusLine).set_progress(f"refreshing 0/{total} feeds…")
-        self._refresh_worker(total)
+        chosen = [f for f in (feeds if feeds is not None else self.library.config.feeds) if f.enabled]
+        if not quiet:
+            self.query_one(StatusLine).set_progress(f"refreshing 0/{len(chosen)} feeds…")
+        self._refresh_worker(chosen, mode, quiet)
+        return True
 
     @work(exclusive=True, group="refresh")
-    async def _refresh_worker(self, total: int) -> None:
+    async def _refresh_worker(self, feeds: list[Feed], mode: str, quiet: bool) -> None:
         """Runs on the app's event loop (so quitting cancels it at once); parsing and store writes
-        happen in threads inside refresh_feeds, so the reader stays responsive."""
+        happen off the loop inside refresh_feeds, so the reader stays responsive."""
         # httpx and feedparser cost ~150 ms to import: done in a thread, and not before first paint.
         refresh = await asyncio.to_thread(importlib.import_module, "newstui.core.refresh")
         fetch = importlib.import_module("newstui.core.fetch")  # loaded by refresh already
         config = self.library.config
-        if self._http_client is None and any(f.enabled and fetch.is_http(f.url) for f in config.feeds):
+        if self._http_client is None and any(fetch.is_http(f.url) for f in feeds):
             settings = config.settings
             # One client for the reader's lifetime: connections are reused between refreshes.
             self._http_client = await asyncio.to_thread(
                 fetch.make_client, settings.timeout_seconds, settings.concurrency
             )
         done = 0
+        total = len(feeds)
 
         def report(result: FeedResult) -> None:
             nonlocal done
             done += 1
-            self.post_message(FeedRefreshed(result, done, total))
+            self.post_message(FeedRefreshed(result, done, total, quiet=quiet))
 
         try:
             results = await refresh.refresh_feeds(
-                config, self.library.store, on_result=report, client=self._http_client
+                config, self.library.store, feeds=feeds, mode=mode, on_result=report,
+                client=self._http_client,
             )
         except Exception as exc:  # keep the reader alive whatever happens in a refresh
-            self.post_message(RefreshFinished([], error=f"refresh failed: {exc}"))
+            self.post_message(RefreshFinished([], error=f"refresh failed: {exc}", quiet=quiet))
             return
-        self.post_message(RefreshFinished(results))
+        self.post_message(RefreshFinished(results, quiet=quiet))
 
     async def on_unmount(self) -> None:
         if self._http_client is not None:
@@ -307,7 +327,8 @@ class MainScreen(Screen[None]):
         if self._refresh_failures:
             more = len(self._refresh_failures) - 1
             error = self._refresh_failures[-1] + (f" (+{more} more failed)" if more else "")
-        self.query_one(StatusLine).set_progress(f"refreshing {event.done}/{event.total} feeds…", error)
+        if not event.quiet or error:
+            self.query_one(StatusLine).set_progress(f"refreshing {event.done}/{event.total} feeds…", error)
         if event.result.new_ids and not self._reload_pending:
             # Headlines stream in as feeds finish, but coalesced so many fast feeds cost one reload.
             self._reload_pending = True
@@ -322,10 +343,15 @@ class MainScreen(Screen[None]):
     @on(RefreshFinished)
     def _refresh_finished(self, event: RefreshFinished) -> None:
         self.refreshing = False
-        results = event.results
+        results = [r for r in event.results if not r.skipped]
+        skipped = [r for r in event.results if r.skipped]
         failed = [r for r in results if not r.status.ok]
         new = sum(len(r.new_ids) for r in results)
+        if event.quiet and not results and not event.error:
+            return  # an automatic check that found nothing due
         text = f"{new} new from {len(results)} feeds"
+        if skipped:
+            text += f", {len(skipped)} waiting (server asked us to slow down, or backing off)"
         error = event.error
         if failed and not error:
             names = ", ".join(r.feed.name for r in failed[:3]) + (" …" if len(failed) > 3 else "")
