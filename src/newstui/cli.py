@@ -83,8 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    command("refresh", cmd_refresh, "fetch every enabled feed and store new articles",
-            "newstui refresh   # exit status 1 when every feed failed")
+    p = command("refresh", cmd_refresh, "fetch every enabled feed and store new articles",
+                "newstui refresh --due   # from cron: only feeds whose time has come\n"
+                "exit status 1 when every feed fetched failed")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--due", action="store_true",
+                      help="only feeds that are due (refresh_minutes, the feed's <ttl>, Cache-Control, "
+                      "backoff after failures)")
+    when.add_argument("--force", action="store_true",
+                      help="every feed, even one whose server asked us to wait (Retry-After)")
+    p.add_argument("feed", nargs="*", help="only these feeds (names in feeds.toml)")
     p = command("list", cmd_list, "list stored articles, newest first",
                 "newstui list --topic asia --unread --json")
     p.add_argument("--topic", help="only articles with this topic")
@@ -152,18 +160,37 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from newstui.core.refresh import FeedResult, refresh_all
 
     services = open_services(args, fill_demo=False)
+    config = services.config
+    feeds = None
+    if args.feed:
+        unknown = [name for name in args.feed if config.feed(name) is None]
+        if unknown:
+            known = ", ".join(f.name for f in config.feeds)
+            print(f"newstui: no feed named {unknown[0]!r} in {config.path}; feeds: {known}", file=sys.stderr)
+            return 2
+        feeds = [config.feed(name) for name in args.feed]
     out = sys.stdout
 
     def report(result: FeedResult) -> None:
-        mark = "ok " if result.status.ok else "ERR"
-        line = f"{mark} {result.feed.name}: {result.status.summary} ({result.elapsed:.2f} s)"
+        if result.skipped:
+            line = f"--- {result.feed.name}: skipped: {result.skipped}"
+        else:
+            mark = "ok " if result.status.ok else "ERR"
+            line = f"{mark} {result.feed.name}: {result.status.summary} ({result.elapsed:.2f} s)"
         print(line, file=out, flush=True)
 
-    results = refresh_all(services.config, services.store, on_result=report)
-    failed = sum(1 for r in results if not r.status.ok)
-    new = sum(len(r.new_ids) for r in results)
-    print(f"{len(results)} feeds, {new} new articles, {failed} failed", file=out)
-    return 1 if results and failed == len(results) else 0
+    mode = "due" if args.due else "force" if args.force else "manual"
+    results = refresh_all(config, services.store, feeds=feeds, mode=mode, on_result=report)
+    fetched = [r for r in results if not r.skipped]
+    failed = sum(1 for r in fetched if not r.status.ok)
+    new = sum(len(r.new_ids) for r in fetched)
+    line = f"{len(fetched)} feeds, {new} new articles, {failed} failed"
+    if len(results) > len(fetched):
+        line += f", {len(results) - len(fetched)} skipped"
+    if mode == "due" and not fetched:
+        line = "no feed is due yet"
+    print(line, file=out)
+    return 1 if fetched and failed == len(fetched) else 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
