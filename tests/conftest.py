@@ -20,7 +20,11 @@ class FeedServer:
 
     Routes: ``/<fixture file>`` (200, or 304 on a matching validator), ``/status/<code>``,
     ``/slow`` (waits ``slow_seconds`` before answering), ``/redirect/<file>`` (301 to the file),
-    ``/loop`` (redirects to itself), ``/big`` (more than any small cap).
+    ``/loop`` (redirects to itself), ``/big`` (more than any small cap), ``/retry/<seconds>``
+    (429 with Retry-After), ``/busy`` (503 with an HTTP-date Retry-After, ``busy_until``),
+    ``/temp/<file>`` (302 to the file), ``/plain/<file>`` (200 without validators),
+    ``/cache/<seconds>/<file>`` (Cache-Control: max-age), ``/pause/<name>`` (answers world.xml after
+    ``pause_seconds``, counting requests in flight in ``max_in_flight``).
     """
 
     base: str
@@ -28,6 +32,11 @@ class FeedServer:
     slow_seconds: float = 5.0
     etag: str = '"v1"'
     last_modified: str = "Tue, 24 Nov 2026 09:00:00 GMT"
+    busy_until: str = "Wed, 21 Oct 2099 07:28:00 GMT"
+    pause_seconds: float = 0.2
+    in_flight: int = 0
+    max_in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"
@@ -59,6 +68,35 @@ def _handler(server_state: FeedServer) -> type[BaseHTTPRequestHandler]:
                 self.send_response(302)
                 self.send_header("Location", "/loop")
                 self.end_headers()
+            elif path.startswith("/retry/"):
+                self.send_response(429)
+                self.send_header("Retry-After", path.rsplit("/", 1)[1])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif path == "/busy":
+                self.send_response(503)
+                self.send_header("Retry-After", server_state.busy_until)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif path.startswith("/temp/"):
+                self.send_response(302)
+                self.send_header("Location", "/" + path.removeprefix("/temp/"))
+                self.end_headers()
+            elif path.startswith("/plain/"):
+                file = FIXTURES / path.removeprefix("/plain/")
+                self._send(200, file.read_bytes(), "application/xml")
+            elif path.startswith("/cache/"):
+                _, _, seconds, name = path.split("/", 3)
+                body = (FIXTURES / name).read_bytes()
+                self._send(200, body, "application/xml", headers={"Cache-Control": f"max-age={seconds}"})
+            elif path.startswith("/pause/"):
+                with server_state.lock:
+                    server_state.in_flight += 1
+                    server_state.max_in_flight = max(server_state.max_in_flight, server_state.in_flight)
+                time.sleep(server_state.pause_seconds)
+                with server_state.lock:
+                    server_state.in_flight -= 1
+                self._send(200, (FIXTURES / "world.xml").read_bytes(), "application/rss+xml")
             elif path == "/big":
                 self._send(200, b"<rss>" + b" " * 2_000_000 + b"</rss>", "application/rss+xml")
             else:
@@ -74,8 +112,13 @@ def _handler(server_state: FeedServer) -> type[BaseHTTPRequestHandler]:
                 kind = "text/html" if file.suffix == ".html" else "application/xml"
                 self._send(200, file.read_bytes(), kind, validators=True)
 
-        def _send(self, code: int, body: bytes, kind: str, validators: bool = False) -> None:
+        def _send(
+            self, code: int, body: bytes, kind: str, validators: bool = False,
+            headers: dict[str, str] | None = None,
+        ) -> None:
             self.send_response(code)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             if validators:
