@@ -67,7 +67,7 @@ def test_one_failing_feed_never_stops_the_others(feed_server, tmp_path):
     assert results["Broken server"].summary == "HTTP 500 Internal Server Error"
     assert results["Slow"].summary == "timed out after 1 s"
     assert results["Malformed"].summary.startswith("malformed feed:")
-    assert results["Page"].summary == "not a feed: the URL returned an HTML page"
+    assert results["Page"].summary.startswith("not a feed: the URL returned an HTML page; it advertises")
     assert results["Nowhere"].summary.startswith("cannot connect")
     # every outcome is stored per feed, with the time it was checked
     stored = store.feed_statuses()

@@ -92,3 +92,20 @@ def test_two_processes_writing_lose_nothing(tmp_path):
     ids = {a.id for a in reader.articles()}
     assert len(ids) == 41
     assert reader.article("id1000").read is False
+
+
+def test_statuses_from_an_older_single_file_store_are_kept(tmp_path):
+    """Stores before 0.2 kept feed statuses in the main file; they move to their own file."""
+    import orjson
+
+    from newstui.core.store import status_to_doc
+
+    path = tmp_path / "newstui.json"
+    status = FeedStatus(feed="World", url="https://w.example/rss", ok=True,
+                        checked_at=datetime(2026, 11, 1, tzinfo=UTC), etag='"e1"')
+    path.write_bytes(orjson.dumps({"articles": {}, "feeds": {"1": status_to_doc(status)}}))
+    store = Store(path)
+    assert store.feed_status("World") == status
+    assert store.status_path == tmp_path / "newstui.feeds.json" and store.status_path.exists()
+    store.close()
+    assert Store(path).feed_status("World") == status

@@ -2,20 +2,38 @@
 
 A fetch never raises for anything a server or the network can do; it returns a
 :class:`FetchResult` whose ``error`` says what went wrong in words.
+
+HTTP is urllib3 (connection pools, keep-alive, TLS, gzip/deflate) driven from short-lived daemon
+threads, one per request in flight. Measured on 100 feeds of 120 KB from 127.0.0.1 with 8 in flight:
+httpx took 500 ms (its pure-Python pool and h11 cost ~5 ms a request), aiohttp 57 ms but ~400 ms to
+import (it builds TLS contexts at import), urllib3 45-57 ms and ~100 ms to import. Daemon threads
+never hold up quitting, and a request the caller gave up on is shut down, not left to linger.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
-import httpx
+import urllib3
+from urllib3.exceptions import (
+    DecodeError,
+    HTTPError,
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+    SSLError,
+)
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from newstui import __version__
 
@@ -70,19 +88,51 @@ def local_path(url: str) -> Path:
     return Path(url).expanduser()
 
 
-def make_client(timeout: float = 20.0, concurrency: int = 8) -> httpx.AsyncClient:
-    """One shared client: connection pooling, redirects followed (at most 5), our User-Agent."""
-    return httpx.AsyncClient(
-        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-        follow_redirects=True,
-        max_redirects=MAX_REDIRECTS,
-        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
-        limits=httpx.Limits(max_connections=max(concurrency, 1) * 2),
-    )
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+class Client:
+    """Pooled HTTP connections shared by every fetch of a session (keep-alive across feeds).
+
+    Proxies come from the usual environment variables (``https_proxy``, ``http_proxy``,
+    ``no_proxy``), as curl and newsboat read them.
+    """
+
+    def __init__(self, timeout: float = 20.0, concurrency: int = 8) -> None:
+        self.timeout = timeout
+        self.headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
+        options = dict(
+            num_pools=max(concurrency * 4, 32),
+            maxsize=max(concurrency, 1),
+            retries=False,
+            timeout=urllib3.Timeout(connect=min(timeout, 10.0), read=timeout),
+        )
+        self._direct = urllib3.PoolManager(**options)
+        self._proxies: dict[str, urllib3.PoolManager] = {}
+        for scheme, proxy in urllib.request.getproxies().items():
+            if scheme in ("http", "https") and proxy:
+                self._proxies[scheme] = urllib3.ProxyManager(proxy, **options)
+
+    def pool_for(self, url: str) -> urllib3.PoolManager:
+        scheme = url.split(":", 1)[0].lower()
+        proxy = self._proxies.get(scheme)
+        if proxy is not None and not urllib.request.proxy_bypass(urlsplit(url).hostname or ""):
+            return proxy
+        return self._direct
+
+    async def close(self) -> None:
+        self._direct.clear()
+        for proxy in self._proxies.values():
+            proxy.clear()
+
+
+def make_client(timeout: float = 20.0, concurrency: int = 8) -> Client:
+    """One client per session: pooled connections, our User-Agent, no cookies kept."""
+    return Client(timeout, concurrency)
 
 
 async def fetch(
-    client: httpx.AsyncClient | None,
+    client: Client | None,
     url: str,
     *,
     etag: str | None = None,
@@ -102,70 +152,184 @@ async def fetch(
 
 
 async def _fetch_http(
-    client: httpx.AsyncClient,
+    client: Client,
     url: str,
     etag: str | None,
     last_modified: str | None,
     max_bytes: int,
     timeout: float,
 ) -> FetchResult:
-    headers = {}
+    headers = dict(client.headers)
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    job = _Request(client, url, headers, max_bytes, time.monotonic() + timeout)
     try:
         # The whole fetch, body included, must end within the timeout: a server that trickles
         # one byte a second is cut off rather than holding a connection forever.
         async with asyncio.timeout(timeout):
-            async with client.stream("GET", url, headers=headers) as response:
-                final_url = str(response.url)
-                status = response.status_code
-                common = dict(
-                    url=url,
-                    final_url=final_url,
-                    status=status,
-                    content_type=response.headers.get("content-type", ""),
-                    # Validators are kept exactly as received (weak "W/" prefix and quotes too).
-                    etag=response.headers.get("etag"),
-                    last_modified=response.headers.get("last-modified"),
-                    max_age=cache_max_age(response.headers.get("cache-control", "")),
-                    moved_to=_permanent_target(url, response),
-                )
-                if status == 304:
-                    return FetchResult(**common)
-                if status >= 400:
-                    reason = response.reason_phrase or ""
-                    error = f"HTTP {status} {reason}".strip()
-                    wait = None
-                    if status in (429, 503):
-                        wait = retry_after_seconds(response.headers.get("retry-after", ""))
-                        if wait is not None:
-                            error += f"; the server asks us to wait {_duration(wait)}"
-                    return FetchResult(**common, error=error, retry_after=wait)
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > max_bytes:
-                    return FetchResult(**common, error=_too_big(max_bytes))
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        return FetchResult(**common, error=_too_big(max_bytes))
-                    chunks.append(chunk)
-                return FetchResult(**common, body=b"".join(chunks))
+            return await _in_daemon_thread(job.run)
     except TimeoutError:
         return FetchResult(url, url, error=f"timed out after {timeout:g} s")
-    except httpx.TooManyRedirects:
-        return FetchResult(url, url, error=f"too many redirects (more than {MAX_REDIRECTS})")
-    except httpx.TimeoutException:
-        return FetchResult(url, url, error=f"timed out after {timeout:g} s")
-    except httpx.ConnectError as exc:
-        return FetchResult(url, url, error=_connect_error(url, exc))
-    except httpx.HTTPError as exc:
-        return FetchResult(url, url, error=f"network error: {_reason(exc)}")
-    except (OSError, ValueError) as exc:
-        return FetchResult(url, url, error=f"network error: {_reason(exc)}")
+    finally:
+        job.abort()  # a no-op when it finished; else its thread stops at the next read
+
+
+async def _in_daemon_thread(func: Callable[[], FetchResult]) -> FetchResult:
+    """Run ``func`` in a new daemon thread: unlike an executor's, it never delays quitting."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[FetchResult] = loop.create_future()
+
+    def deliver(outcome: FetchResult | BaseException) -> None:
+        if future.done():
+            return
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+    def work() -> None:
+        try:
+            outcome: FetchResult | BaseException = func()
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
+            outcome = exc
+        try:
+            loop.call_soon_threadsafe(deliver, outcome)
+        except RuntimeError:
+            pass  # the loop is gone: nobody is waiting
+
+    threading.Thread(target=work, name="newstui-fetch", daemon=True).start()
+    return await future
+
+
+class _Request:
+    """One GET with redirects followed by hand (so permanent ones are seen) and a capped body."""
+
+    def __init__(
+        self, client: Client, url: str, headers: dict[str, str], max_bytes: int, deadline: float
+    ) -> None:
+        self.client = client
+        self.url = url
+        self.headers = headers
+        self.max_bytes = max_bytes
+        self.deadline = deadline
+        self._response: urllib3.BaseHTTPResponse | None = None
+        self._aborted = False
+
+    def abort(self) -> None:
+        self._aborted = True
+        response = self._response
+        if response is not None:
+            try:
+                response.shutdown()  # wakes a read blocked in the worker thread
+            except (ValueError, RuntimeError, OSError):
+                pass
+
+    def run(self) -> FetchResult:
+        url = self.url
+        try:
+            return self._run()
+        except NameResolutionError:
+            return FetchResult(url, url, error=_connect_error(url, "not found"))
+        except SSLError as exc:
+            return FetchResult(url, url, error=_connect_error(url, "tls", exc))
+        except NewConnectionError as exc:
+            refused = isinstance(exc.__cause__ or exc.__context__, ConnectionRefusedError) or (
+                "refused" in str(exc).lower()
+            )
+            return FetchResult(url, url, error=_connect_error(url, "refused" if refused else "", exc))
+        except Urllib3Timeout:
+            return FetchResult(url, url, error=f"timed out after {self.client.timeout:g} s")
+        except DecodeError as exc:
+            return FetchResult(url, url, error=f"could not decompress the response: {_reason(exc)}")
+        except ProtocolError as exc:
+            if self._aborted:
+                return FetchResult(url, url, error="stopped")
+            return FetchResult(url, url, error=f"the connection broke: {_reason(exc)}")
+        except (HTTPError, OSError, ValueError) as exc:
+            if self._aborted:
+                return FetchResult(url, url, error="stopped")
+            return FetchResult(url, url, error=f"network error: {_reason(exc)}")
+        finally:
+            self._response = None
+
+    def _run(self) -> FetchResult:
+        url = self.url
+        moved_to = ""
+        permanent = True  # every hop so far was a permanent redirect
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self.client.pool_for(url).urlopen(
+                "GET", url, headers=self.headers, redirect=False, preload_content=False,
+                decode_content=True, assert_same_host=False,
+            )
+            self._response = response
+            location = response.headers.get("location")
+            if response.status in REDIRECTS and location:
+                response.drain_conn()
+                response.release_conn()
+                target = urljoin(url, location.strip())
+                permanent = permanent and response.status in (301, 308)
+                if permanent:
+                    moved_to = target
+                if not is_http(target):
+                    return FetchResult(self.url, url, status=response.status,
+                                       error=f"redirected to a non-web address: {target}")
+                url = target
+                continue
+            try:
+                return self._finish(response, url, moved_to if moved_to != self.url else "")
+            finally:
+                response.release_conn()
+        return FetchResult(self.url, url, error=f"too many redirects (more than {MAX_REDIRECTS})")
+
+    def _finish(self, response: urllib3.BaseHTTPResponse, final_url: str, moved_to: str) -> FetchResult:
+        status = response.status
+        common = dict(
+            url=self.url,
+            final_url=final_url,
+            status=status,
+            content_type=response.headers.get("content-type", ""),
+            # Validators are kept exactly as received (weak "W/" prefix and quotes too).
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            max_age=cache_max_age(response.headers.get("cache-control", "")),
+            moved_to=moved_to,
+        )
+        if status == 304 or status >= 300:
+            # Read the (small) rest, so the connection goes back to the pool.
+            response.drain_conn()
+        if status == 304:
+            return FetchResult(**common)
+        if status >= 400:
+            reason = response.reason or ""
+            error = f"HTTP {status} {reason}".strip()
+            wait = None
+            if status in (429, 503):
+                wait = retry_after_seconds(response.headers.get("retry-after", ""))
+                if wait is not None:
+                    error += f"; the server asks us to wait {_duration(wait)}"
+            return FetchResult(**common, error=error, retry_after=wait)
+        if status >= 300:
+            return FetchResult(**common, error=f"HTTP {status}: a redirect without a usable Location")
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            return FetchResult(**common, error=_too_big(self.max_bytes))
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            if self._aborted or time.monotonic() > self.deadline:
+                return FetchResult(**common, error="stopped")
+            # Decompressed chunks, returned as soon as some arrive: a gzip bomb stops at the
+            # cap, and a trickling server is noticed at the deadline.
+            chunk = response.read1(65_536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > self.max_bytes:
+                return FetchResult(**common, error=_too_big(self.max_bytes))
+            chunks.append(chunk)
+        return FetchResult(**common, body=b"".join(chunks))
 
 
 def _read_file(url: str, max_bytes: int) -> FetchResult:
@@ -181,20 +345,6 @@ def _read_file(url: str, max_bytes: int) -> FetchResult:
         return FetchResult(url, url, error=f"is a directory, not a feed file: {path}")
     except OSError as exc:
         return FetchResult(url, url, error=f"cannot read {path}: {exc.strerror or exc}")
-
-
-def _permanent_target(url: str, response: httpx.Response) -> str:
-    """The URL a feed has permanently moved to: the chain of 301/308 redirects from ``url`` up to
-    the first temporary one (a 302/307 says "keep asking the old address")."""
-    target = ""
-    for hop in response.history:
-        if hop.status_code not in (301, 308):
-            break
-        location = hop.headers.get("location")
-        if not location:
-            break
-        target = str(hop.url.join(location))
-    return target if target and target != url else ""
 
 
 def retry_after_seconds(value: str, now: float | None = None) -> float | None:
@@ -244,17 +394,15 @@ def _too_big(max_bytes: int) -> str:
     return f"feed is larger than the {max_bytes:,}-byte cap (settings.max_feed_bytes)"
 
 
-def _connect_error(url: str, exc: BaseException) -> str:
+def _connect_error(url: str, kind: str, exc: BaseException | None = None) -> str:
     """Connection failures in words a reader can act on."""
     host = urlsplit(url).hostname or url
-    text = str(exc)
-    if any(s in text for s in ("Name or service not known", "nodename nor servname", "name resolution",
-                               "No address associated")):
+    if kind == "not found":
         return f"cannot connect: host {host} not found (check the URL, or your network/DNS)"
-    if "Connection refused" in text:
-        return f"cannot connect: {host} refused the connection"
-    if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
+    if kind == "tls":
         return f"cannot connect: TLS/certificate error with {host}: {_reason(exc)}"
+    if kind == "refused":
+        return f"cannot connect: {host} refused the connection"
     return f"cannot connect to {host}: {_reason(exc)}"
 
 

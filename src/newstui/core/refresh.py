@@ -30,9 +30,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 from urllib.parse import urlsplit
 
-import httpx
 
-from newstui.core.fetch import FetchResult, fetch, is_http, make_client
+from newstui.core.fetch import Client, FetchResult, fetch, is_http, make_client
 from newstui.core.models import Config, Feed, FeedStatus, Settings
 from newstui.core.parse import ParsedFeed, parse_feed
 from newstui.core.store import FeedUpdate, Store, StoreError
@@ -117,7 +116,7 @@ async def refresh_feeds(
     feeds: Sequence[Feed] | None = None,
     mode: Mode = "manual",
     on_result: Callable[[FeedResult], None] | None = None,
-    client: httpx.AsyncClient | None = None,
+    client: Client | None = None,
     clock: Callable[[], datetime] | None = None,
     parse_pool: bool | None = None,
 ) -> list[FeedResult]:
@@ -188,7 +187,7 @@ async def refresh_feeds(
     finally:
         parser.close()
         if own_client and client is not None:
-            await client.aclose()
+            await client.close()
     return [results[f.name] for f in chosen if f.name in results]
 
 

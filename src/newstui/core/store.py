@@ -1,4 +1,4 @@
-"""The local store: articles and per-feed status in one TinyDB file.
+"""The local store: articles in one TinyDB file, per-feed status in a second, small one.
 
 Nothing outside this module sees TinyDB. Articles are converted to and from plain dicts here;
 writes are batched (one file write per refreshed feed, one per flag change) and atomic; a file lock
@@ -125,7 +125,7 @@ def doc_to_status(doc: dict[str, Any]) -> FeedStatus:
 
 
 class Store:
-    """Articles and feed status, persisted in one JSON file at ``path``."""
+    """Articles in one JSON file at ``path``, feed statuses in a small one beside it."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -138,9 +138,18 @@ class Store:
         self._db = TinyDB(self.path, storage=AtomicOrjsonStorage)
         self._storage: AtomicOrjsonStorage = self._db.storage  # type: ignore[assignment]
         self._articles = self._db.table(ARTICLES, cache_size=0)
-        self._feeds = self._db.table(FEEDS, cache_size=0)
+        # Feed statuses live in a small file of their own: a refresh where nothing changed
+        # (all 304s) rewrites a few kilobytes, not every article.
+        self.status_path = self.path.with_name(f"{self.path.stem}.feeds{self.path.suffix or '.json'}")
+        self._status_db = TinyDB(self.status_path, storage=AtomicOrjsonStorage)
+        self._status_storage: AtomicOrjsonStorage = self._status_db.storage  # type: ignore[assignment]
+        self._feeds = self._status_db.table(FEEDS, cache_size=0)
         with self._locked():
-            self._articles.all()  # read once now, so a corrupt file is reported at open
+            data = self._storage.read()  # read once now, so a corrupt file is reported at open
+            old = (data or {}).get(FEEDS)
+            if old and not self.status_path.exists():
+                # Stores before 0.2 kept statuses in the main file: move them over once.
+                self._status_storage.write({FEEDS: old})
 
     # -- locking -------------------------------------------------------------------------------
 
@@ -161,6 +170,7 @@ class Store:
     def close(self) -> None:
         with self._thread_lock:
             self._db.close()
+            self._status_db.close()
             self._lock_file.close()
 
     def __enter__(self) -> Store:
@@ -259,14 +269,18 @@ class Store:
             try:
                 return self._apply(updates)
             except BaseException:
-                self._storage.forget()  # the cached copy may be half-changed: re-read the file
+                # The cached copies may be half-changed: read the files again next time.
+                self._storage.forget()
+                self._status_storage.forget()
                 raise
 
     def _apply(self, updates: Sequence[FeedUpdate]) -> list[FeedStatus]:
         saved: list[FeedStatus] = []
-        data = self._storage.read() or {}
+        touched = any(update.articles for update in updates)
+        data = (self._storage.read() or {}) if touched else {}
         articles = data.setdefault(ARTICLES, {})
-        feeds = data.setdefault(FEEDS, {})
+        status_data = self._status_storage.read() or {}
+        feeds = status_data.setdefault(FEEDS, {})
         by_id = {doc["id"]: key for key, doc in articles.items()}
         next_id = max((int(k) for k in articles), default=0) + 1
         status_key = {doc["feed"]: key for key, doc in feeds.items()}
@@ -297,7 +311,12 @@ class Store:
                 next_status += 1
             feeds[key] = status_to_doc(status)
             saved.append(status)
-        self._storage.write(data)
+        if touched:
+            data.pop(FEEDS, None)  # left over from a store before 0.2 (moved at open)
+            self._storage.write(data)
+        # Articles first, statuses second: killed in between, the next refresh just asks again
+        # with the old validators and finds the articles already stored.
+        self._status_storage.write(status_data)
         return saved
 
     def feed_stats(self) -> dict[str, tuple[int, datetime | None]]:
