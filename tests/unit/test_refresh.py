@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from newstui.core.models import Config, Feed, Settings
 from newstui.core.refresh import refresh_all
 from newstui.core.store import Store
@@ -134,3 +136,17 @@ def test_refresh_keeps_read_and_starred_flags(feed_server, tmp_path):
     assert result.status.http_status == 200 and result.new_ids == ()
     flags = {a.id: (a.read, a.starred) for a in store.articles()}
     assert flags[ids[0]] == (True, True)
+
+
+def test_refresh_reports_a_damaged_store_instead_of_writing_over_it(fixtures_dir, tmp_path):
+    from newstui.core.store import StoreCorrupt
+
+    path = tmp_path / "db.json"
+    store = Store(path)
+    refresh_all(config_for(Feed("World", str(fixtures_dir / "world.xml"))), store)
+    store.close()
+    path.write_bytes(b'{"articles": {"1": ')  # torn by something else
+    lazy = Store(path, check=False)  # how `newstui refresh` opens it
+    with pytest.raises(StoreCorrupt):
+        refresh_all(config_for(Feed("Asia", str(fixtures_dir / "asia.atom"))), lazy)
+    assert path.read_bytes() == b'{"articles": {"1": '

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 from newstui.core.fetch import Client, FetchResult, fetch, is_http, make_client
 from newstui.core.models import Config, Feed, FeedStatus, Settings
 from newstui.core.parse import ParsedFeed, parse_feed
-from newstui.core.store import FeedUpdate, Store, StoreError
+from newstui.core.store import FeedUpdate, Store, StoreCorrupt, StoreError
 
 Mode = Literal["manual", "due", "force"]
 
@@ -333,7 +333,8 @@ class _Writer:
             try:
                 saved = await asyncio.to_thread(self._store.apply_refresh, [u for u, _ in batch])
             except BaseException as exc:  # StoreError, or cancellation: every waiter hears of it
-                error = exc if isinstance(exc, StoreError) else StoreError(f"store write stopped: {exc!r}")
+                known = isinstance(exc, StoreError | StoreCorrupt)
+                error = exc if known else StoreError(f"store write stopped: {exc!r}")
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(error)

@@ -127,7 +127,10 @@ def doc_to_status(doc: dict[str, Any]) -> FeedStatus:
 class Store:
     """Articles in one JSON file at ``path``, feed statuses in a small one beside it."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, check: bool = True) -> None:
+        """Open (or create) the store. ``check`` reads the article file at once, so a damaged one is
+        reported now; ``newstui refresh`` skips that, because a refresh where nothing changed
+        never needs the articles (a damaged file is then reported at the first write)."""
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -145,6 +148,8 @@ class Store:
         self._status_storage: AtomicOrjsonStorage = self._status_db.storage  # type: ignore[assignment]
         self._feeds = self._status_db.table(FEEDS, cache_size=0)
         with self._locked():
+            if not check and (self.status_path.exists() or not self.path.exists()):
+                return
             data = self._storage.read()  # read once now, so a corrupt file is reported at open
             old = (data or {}).get(FEEDS)
             if old and not self.status_path.exists():
