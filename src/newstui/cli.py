@@ -25,7 +25,8 @@ examples:
   newstui list --topic japan --unread
   newstui list --json | jq -r .title
   newstui show 3fa2c1            print an article (ids may be abbreviated)
-  newstui feeds                  each feed's last refresh status
+  newstui feeds                  each feed's health: last success, errors, redirects, timings
+  newstui feeds --failing        only the failing feeds (exit status 1 if there are any)
 """
 
 
@@ -106,12 +107,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="article id, or a unique prefix of one (see `newstui list`)")
     p.add_argument("--json", action="store_true", help="the article and its rendered text as JSON")
     p.add_argument("--width", type=int, default=0, help="wrap width (default: the terminal's)")
-    p = command("feeds", cmd_feeds, "show each feed's last refresh status", "newstui feeds --json")
-    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    from newstui.core.health import SORT_KEYS
+
+    p = command("feeds", cmd_feeds, "show each feed's health: errors, redirects, warnings, articles, timings",
+                "newstui feeds --failing --sort failures   # only the feeds that need a look\n"
+                "exit status 1 with --failing when any feed is failing (for cron); otherwise 0")
+    p.add_argument("--sort", choices=SORT_KEYS, metavar="KEY",
+                   help="order by KEY, worst first, ties by name: " + ", ".join(SORT_KEYS)
+                   + " (fetch + parse); default: the order of feeds.toml")
+    p.add_argument("--failing", action="store_true",
+                   help="only feeds whose last refresh failed; prints nothing and exits 0 when none is")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON object per feed and line, every field; times in ISO 8601 UTC")
     return parser
 
 
-def open_services(args: argparse.Namespace, *, fill_demo: bool = True) -> Services:
+def open_services(
+    args: argparse.Namespace, *, fill_demo: bool = True, check_store: bool = True
+) -> Services:
     """Config and store from --config/--db/--demo (see core.paths for the defaults).
 
     With --demo the sample feeds are refreshed into the temporary store at once (they are local
@@ -133,7 +146,7 @@ def open_services(args: argparse.Namespace, *, fill_demo: bool = True) -> Servic
         config_path = resolve_config_path(config_arg)
         db_path = resolve_db_path(db_arg)
     config = load_config(config_path)
-    store = Store(db_path)
+    store = Store(db_path, check=check_store)
     if demo and fill_demo:
         from newstui.core.refresh import refresh_all
 
@@ -159,7 +172,8 @@ def cmd_read(args: argparse.Namespace) -> int:
 def cmd_refresh(args: argparse.Namespace) -> int:
     from newstui.core.refresh import FeedResult, refresh_all
 
-    services = open_services(args, fill_demo=False)
+    # The article file is only read if a feed brought something to store.
+    services = open_services(args, fill_demo=False, check_store=False)
     config = services.config
     feeds = None
     if args.feed:
@@ -248,35 +262,28 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
-    from newstui.core.dates import age
+    from datetime import UTC, datetime
+
+    from newstui.core.health import feed_health, health_json, health_table, sort_health
 
     services = open_services(args)
-    statuses = services.store.feed_statuses()
+    store = services.store
+    now = datetime.now(UTC)
+    rows = feed_health(services.config, store.feed_statuses(), store.feed_stats(), now)
+    if args.sort:
+        rows = sort_health(rows, args.sort)
+    if args.failing:
+        rows = [row for row in rows if row.failing]
     out = sys.stdout
-    for feed in services.config.feeds:
-        status = statuses.get(feed.name)
-        if args.json:
-            _json_line(out, {
-                "feed": feed.name,
-                "url": feed.url,
-                "enabled": feed.enabled,
-                "ok": status.ok if status else None,
-                "status": status.summary if status else "never refreshed",
-                "http_status": status.http_status if status else None,
-                "error": status.error if status else "",
-                "checked_at": status.checked_at.isoformat() if status else None,
-                "last_success": status.last_success.isoformat() if status and status.last_success else None,
-                "new_articles": status.new_articles if status else 0,
-            })
-            continue
-        if status is None:
-            line = "never refreshed"
-        else:
-            when = age(status.checked_at)
-            line = f"{status.summary} (checked {'just now' if when == 'now' else when + ' ago'})"
-        state = "off" if not feed.enabled else ("ok " if status and status.ok else "ERR" if status else " - ")
-        out.write(f"{state} {feed.name}: {line}\n")
-    return 0
+    if args.json:
+        for row in rows:
+            _json_line(out, health_json(row))
+    elif rows:
+        # 100 columns, or the terminal's width when printing to one
+        width = shutil.get_terminal_size((100, 24)).columns if out.isatty() else 100
+        for line in health_table(rows, now, width):
+            out.write(line + "\n")
+    return 1 if args.failing and rows else 0
 
 
 def article_json(article) -> dict:

@@ -141,3 +141,28 @@ async def test_q_quits_at_once_while_a_feed_hangs(reader, held_feed):
     # the held request waits 10 s for a release that never comes: quitting did not wait for it
     assert asyncio.get_running_loop().time() - started < 5
     assert reader.stored(next(iter(reader.store.articles())).id) is not None  # the store is intact
+
+
+async def test_feeds_that_fall_due_are_refreshed_automatically_and_quietly(
+    reader, feed_server, monkeypatch
+):
+    """The reader checks for due feeds on a timer: a feed never fetched is due; the demo feeds,
+    refreshed a moment ago, are not. Nothing is announced unless something fails."""
+    from newstui.ui.screens import main
+
+    monkeypatch.setattr(main, "AUTO_REFRESH_CHECK_SECONDS", 0.2)
+    reader.with_feeds(Feed("World", feed_server.url("world.xml"), ("world",)))
+    demo_checked = {name: s.checked_at for name, s in reader.store.feed_statuses().items()}
+    app = reader.app()
+    async with app.run_test(size=SIZE) as pilot:
+        headlines = app.screen.query_one(HeadlineList)
+        assert not feed_server.hits("world.xml")
+        await wait_until(pilot, lambda: any(a.title == WORLD_QUAKE for a in headlines.articles))
+        await wait_for_refresh(pilot)
+        assert len(feed_server.hits("world.xml")) == 1
+        statuses = reader.store.feed_statuses()
+        assert all(statuses[name].checked_at == when for name, when in demo_checked.items())
+        assert "refreshing" not in app.screen.query_one(StatusLine).plain
+        # Now nothing is due: more ticks fetch nothing
+        await pilot.pause(0.6)
+        assert len(feed_server.hits("world.xml")) == 1

@@ -97,16 +97,104 @@ def test_show_unknown_id(capsys, setup):
     assert code == 1 and "no article with id 'zzzz'" in err
 
 
-def test_feeds_status(capsys, setup):
+def test_feeds_before_any_refresh(capsys, setup):
     code, out, _ = run(capsys, "feeds", *setup)
-    assert out.splitlines() == [" -  World: never refreshed", " -  Asia: never refreshed"]
-    run(capsys, "refresh", *setup)
+    assert code == 0
+    assert out.splitlines() == [
+        "STATE  FEED   LAST OK ARTICLES  PROBLEM",
+        "never  World    never        0  never refreshed",
+        "never  Asia     never        0  never refreshed",
+    ]
     code, out, _ = run(capsys, "feeds", "--json", *setup)
     rows = [json.loads(line) for line in out.splitlines()]
-    assert [(r["feed"], r["ok"], r["http_status"], r["new_articles"]) for r in rows] == [
-        ("World", True, 200, 3),
-        ("Asia", True, 200, 2),
+    assert [(r["feed"], r["ok"], r["status"], r["state"], r["checked_at"]) for r in rows] == [
+        ("World", None, "never refreshed", "never", None),
+        ("Asia", None, "never refreshed", "never", None),
     ]
+
+
+@pytest.fixture
+def with_broken(feed_server, tmp_path):
+    """World and Asia as in ``setup``, plus a feed that answers 500 and one named like markup."""
+    config = tmp_path / "broken.toml"
+    config.write_text(
+        FEEDS.format(world=feed_server.url("world.xml"), asia=feed_server.url("asia.atom"))
+        + f'\n[[feed]]\nname = "Broken [bold]x[/]"\nurl = "{feed_server.url("status/500")}"\n'
+    )
+    return ["--config", str(config), "--db", str(tmp_path / "broken.json")]
+
+
+def test_feeds_table_after_a_refresh(capsys, with_broken):
+    run(capsys, "refresh", *with_broken)
+    code, out, _ = run(capsys, "feeds", *with_broken)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["STATE", "FEED", "LAST", "OK", "HTTP", "FAILS", "ARTICLES", "NEWEST", "TIME",
+                                "PROBLEM"]
+    rows = [line for line in lines[1:] if not line.startswith(" ")]  # problems may take a line of their own
+    assert [line.split()[0] for line in rows] == ["ok", "ok", "failing"]  # feeds.toml order
+    assert [line.split()[1] for line in rows] == ["World", "Asia", "Broken"]
+    assert all(len(line) <= 100 for line in lines)
+    broken = rows[2]
+    assert broken.startswith("failing  Broken [bold]x[/]  ")  # the name as written, not as markup
+    assert " 500 " in broken and "HTTP 500 Internal Server Error" in out.split("failing  Broken", 1)[1]
+    world = lines[1]
+    assert " 200 " in world and " 3 " in world  # three articles stored
+
+
+def test_feeds_json_keeps_the_old_keys_and_adds_every_field(capsys, with_broken):
+    run(capsys, "refresh", *with_broken)
+    code, out, _ = run(capsys, "feeds", "--json", *with_broken)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert [(r["feed"], r["ok"], r["http_status"], r["new_articles"], r["state"]) for r in rows] == [
+        ("World", True, 200, 3, "ok"),
+        ("Asia", True, 200, 2, "ok"),
+        ("Broken [bold]x[/]", False, 500, 0, "failing"),
+    ]
+    old = {"feed", "url", "enabled", "ok", "status", "http_status", "error", "checked_at", "last_success",
+           "new_articles"}
+    new = {"state", "failing", "problem", "topics", "failures", "fetch_url", "moved_to", "redirected_to",
+           "retry_at", "next_due", "warnings", "fetch_seconds", "parse_seconds", "not_modified", "unchanged",
+           "title", "entries", "articles", "newest"}
+    assert set(rows[0]) == old | new
+    world, _, broken = rows
+    assert world["checked_at"].endswith("+00:00") and world["next_due"].endswith("+00:00")
+    assert world["articles"] == 3 and world["newest"].endswith("+00:00") and world["topics"] == ["world"]
+    assert broken["error"] == "HTTP 500 Internal Server Error" and broken["failures"] == 1
+    assert broken["last_success"] is None and broken["articles"] == 0
+
+
+def test_feeds_failing_lists_only_failing_feeds_and_exits_1(capsys, with_broken, setup):
+    code, out, _ = run(capsys, "feeds", "--failing", *with_broken)
+    assert (code, out) == (0, "")  # never refreshed is not failing
+    run(capsys, "refresh", *with_broken)
+    code, out, _ = run(capsys, "feeds", "--failing", *with_broken)
+    assert code == 1
+    assert [line.split()[0] for line in out.splitlines()] == ["STATE", "failing"]
+    code, out, _ = run(capsys, "feeds", "--failing", "--json", *with_broken)
+    assert code == 1 and [json.loads(line)["feed"] for line in out.splitlines()] == ["Broken [bold]x[/]"]
+    run(capsys, "refresh", *setup)  # a store where nothing fails
+    code, out, _ = run(capsys, "feeds", "--failing", *setup)
+    assert (code, out) == (0, "")
+
+
+def test_feeds_sort(capsys, with_broken):
+    run(capsys, "refresh", *with_broken)
+
+    def names(*options: str) -> list[str]:
+        code, out, _ = run(capsys, "feeds", "--json", *options, *with_broken)
+        assert code == 0
+        return [json.loads(line)["feed"] for line in out.splitlines()]
+
+    assert names() == ["World", "Asia", "Broken [bold]x[/]"]
+    assert names("--sort", "name") == ["Asia", "Broken [bold]x[/]", "World"]
+    assert names("--sort", "state") == ["Broken [bold]x[/]", "Asia", "World"]
+    assert names("--sort", "articles") == ["Broken [bold]x[/]", "Asia", "World"]  # 0, 2, 3: fewest first
+    assert names("--sort", "failures") == ["Broken [bold]x[/]", "Asia", "World"]
+    with pytest.raises(SystemExit) as exit_:
+        main(["feeds", "--sort", "size", *with_broken])
+    assert exit_.value.code == 2 and "invalid choice: 'size'" in capsys.readouterr().err
 
 
 def test_bad_config_exits_2_without_traceback(tmp_path):

@@ -25,9 +25,9 @@ from newstui.core.models import Article, Feed
 from newstui.ui.messages import FeedRefreshed, RefreshFinished
 
 if TYPE_CHECKING:
-    import httpx
-
+    from newstui.core.fetch import Client
     from newstui.core.refresh import FeedResult
+    from newstui.ui.screens.feeds import FeedHealthScreen
 from newstui.ui.screens.help import HelpScreen
 from newstui.ui.widgets.article import ArticlePane
 from newstui.ui.widgets.headlines import HeadlineList
@@ -50,6 +50,7 @@ class MainScreen(Screen[None]):
         Binding("o", "open_link", "Browser", tooltip="open the link in the browser", id="open_link"),
         Binding("slash", "search", "Search", tooltip="search titles as you type", id="search"),
         Binding("escape", "clear_search", "Clear search", show=False, id="clear_search"),
+        Binding("F", "feed_health", "Feeds", tooltip="each feed's health: errors, redirects, retry", id="feed_health"),
         Binding("question_mark", "help", "Keys", tooltip="this list of keys", id="help"),
     ]
 
@@ -67,7 +68,7 @@ class MainScreen(Screen[None]):
         self.open_id: str | None = None
         self.refreshing = False
         self._refresh_failures: list[str] = []
-        self._http_client: httpx.AsyncClient | None = None
+        self._http_client: Client | None = None
         self._clock = clock
         self._open_url = open_url
         self._refresh_on_start = refresh_on_start
@@ -101,7 +102,7 @@ class MainScreen(Screen[None]):
             self.start_refresh(mode="due")
         # Each feed has its own due time (refresh_minutes, its <ttl>, Cache-Control, backoff):
         # checking once a minute fetches every feed close to when it falls due.
-        self.set_interval(AUTO_REFRESH_CHECK_SECONDS, self._auto_refresh)
+        self.set_interval(AUTO_REFRESH_CHECK_SECONDS, self._refresh_if_due)
 
     # -- the view ------------------------------------------------------------------------------
 
@@ -252,9 +253,26 @@ class MainScreen(Screen[None]):
         # Movement keys are listed by HelpScreen itself.
         self.app.push_screen(HelpScreen(self.shown_bindings(long=True)))
 
+    _feed_health: FeedHealthScreen | None = None
+
+    def action_feed_health(self) -> None:
+        # Imported on first use: the screen and its DataTable cost ~30 ms, not spent before first paint.
+        from newstui.ui.screens.feeds import FeedHealthScreen
+
+        self._feed_health = FeedHealthScreen(
+            self.library.config, self.library.store, clock=self._clock,
+            retry=lambda feed: self.start_refresh([feed], mode="force"),
+        )
+        self.app.push_screen(self._feed_health)
+
+    def _feed_health_screen(self) -> FeedHealthScreen | None:
+        """The feed health screen if it is open (it shows refresh results as they arrive)."""
+        screen = self._feed_health
+        return screen if screen is not None and screen in self.app.screen_stack else None
+
     # -- refresh -------------------------------------------------------------------------------
 
-    def _auto_refresh(self) -> None:
+    def _refresh_if_due(self) -> None:
         if not self.refreshing:
             self.start_refresh(mode="due", quiet=True)
 
@@ -286,16 +304,15 @@ class MainScreen(Screen[None]):
     async def _refresh_worker(self, feeds: list[Feed], mode: str, quiet: bool) -> None:
         """Runs on the app's event loop (so quitting cancels it at once); parsing and store writes
         happen off the loop inside refresh_feeds, so the reader stays responsive."""
-        # httpx and feedparser cost ~150 ms to import: done in a thread, and not before first paint.
+        # urllib3 and feedparser cost ~150 ms to import: done in a thread, not before first paint.
         refresh = await asyncio.to_thread(importlib.import_module, "newstui.core.refresh")
         fetch = importlib.import_module("newstui.core.fetch")  # loaded by refresh already
         config = self.library.config
         if self._http_client is None and any(fetch.is_http(f.url) for f in feeds):
             settings = config.settings
-            # One client for the reader's lifetime: connections are reused between refreshes.
-            self._http_client = await asyncio.to_thread(
-                fetch.make_client, settings.timeout_seconds, settings.concurrency
-            )
+            # One session for the reader's lifetime (made on this loop, which will use it):
+            # connections are reused between refreshes.
+            self._http_client = fetch.make_client(settings.timeout_seconds, settings.concurrency)
         done = 0
         total = len(feeds)
 
@@ -316,11 +333,13 @@ class MainScreen(Screen[None]):
 
     async def on_unmount(self) -> None:
         if self._http_client is not None:
-            await self._http_client.aclose()
+            await self._http_client.close()
 
     @on(FeedRefreshed)
     def _feed_refreshed(self, event: FeedRefreshed) -> None:
         status = event.result.status
+        if health := self._feed_health_screen():
+            health.show_status(status)
         if not status.ok:
             self._refresh_failures.append(f"{event.result.feed.name}: {status.summary}")
         error = ""
@@ -343,6 +362,8 @@ class MainScreen(Screen[None]):
     @on(RefreshFinished)
     def _refresh_finished(self, event: RefreshFinished) -> None:
         self.refreshing = False
+        if health := self._feed_health_screen():
+            health.reload()
         results = [r for r in event.results if not r.skipped]
         skipped = [r for r in event.results if r.skipped]
         failed = [r for r in results if not r.status.ok]
