@@ -109,3 +109,26 @@ def test_statuses_from_an_older_single_file_store_are_kept(tmp_path):
     assert store.status_path == tmp_path / "newstui.feeds.json" and store.status_path.exists()
     store.close()
     assert Store(path).feed_status("World") == status
+
+
+def test_apply_refresh_writes_many_feeds_at_once_and_prunes_each(tmp_path):
+    from newstui.core.store import FeedUpdate
+
+    store = Store(tmp_path / "db.json")
+    store.upsert_articles([art(i, feed="A") for i in range(5)])
+    store.set_flags(["id0"], starred=True)
+    store.set_flags(["id1"], read=True)
+    status = FeedStatus("A", "http://a", ok=True, checked_at=T0)
+    updates = [
+        FeedUpdate(status, [art(i, feed="A") for i in range(1, 8)], keep=3),
+        FeedUpdate(FeedStatus("B", "http://b", ok=True, checked_at=T0), [art(20, feed="B")], keep=3),
+        FeedUpdate(FeedStatus("C", "http://c", ok=False, checked_at=T0, error="HTTP 500")),
+    ]
+    saved = store.apply_refresh(updates)
+    assert [s.new_articles for s in saved] == [3, 1, 0]
+    assert updates[0].new_ids == ("id5", "id6", "id7")
+    fresh = {a.id: a for a in Store(tmp_path / "db.json").articles()}
+    # A: the newest three (id5..id7) and the starred id0 stay; B untouched by A's pruning
+    assert sorted(i for i, a in fresh.items() if a.feed == "A") == ["id0", "id5", "id6", "id7"]
+    assert "id20" in fresh
+    assert set(Store(tmp_path / "db.json").feed_statuses()) == {"A", "B", "C"}

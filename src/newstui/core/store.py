@@ -42,12 +42,11 @@ class FeedUpdate:
     new_ids: tuple[str, ...] = ()
 
 
-def _beyond(articles: dict[str, dict[str, Any]], feed: str, keep: int) -> list[str]:
-    """Keys of ``feed``'s articles past the newest ``keep``; starred ones are never listed."""
-    mine = [(doc.get("published") or "", key) for key, doc in articles.items() if doc.get("feed") == feed]
-    if len(mine) <= keep:
+def _beyond(articles: dict[str, dict[str, Any]], keys: list[str], keep: int) -> list[str]:
+    """Of one feed's article ``keys``, those past the newest ``keep``; starred ones never."""
+    if len(keys) <= keep:
         return []
-    mine.sort(reverse=True)
+    mine = sorted(((articles[key].get("published") or "", key) for key in keys), reverse=True)
     return [key for _, key in mine[keep:] if not articles[key].get("starred")]
 
 
@@ -290,6 +289,11 @@ class Store:
         next_id = max((int(k) for k in articles), default=0) + 1
         status_key = {doc["feed"]: key for key, doc in feeds.items()}
         next_status = max((int(k) for k in feeds), default=0) + 1
+        # Each feed's article keys, for pruning: built once per write, not once per feed.
+        by_feed: dict[str, list[str]] = {}
+        if any(u.articles and u.keep is not None for u in updates):
+            for key, doc in articles.items():
+                by_feed.setdefault(doc.get("feed", ""), []).append(key)
         for update in updates:
             new_ids: list[str] = []
             for article in update.articles:
@@ -306,8 +310,12 @@ class Store:
                     for name in _CONTENT_FIELDS:
                         old[name] = doc[name]
             if update.articles and update.keep is not None:
-                for key in _beyond(articles, update.status.feed, update.keep):
+                mine = by_feed.setdefault(update.status.feed, [])
+                mine.extend(by_id[i] for i in new_ids)
+                drop = set(_beyond(articles, mine, update.keep))
+                for key in drop:
                     by_id.pop(articles.pop(key)["id"], None)
+                by_feed[update.status.feed] = [k for k in mine if k not in drop]
             update.new_ids = tuple(i for i in new_ids if i in by_id)  # some may be pruned at once
             status = replace(update.status, new_articles=len(update.new_ids))
             key = status_key.get(status.feed)
