@@ -153,7 +153,7 @@ async def refresh_feeds(
         return [results[f.name] for f in chosen if f.name in results]
 
     parser = _Parser(pooled=parse_pool)
-    writer = _Writer(store)
+    writer = _Writer(store, expected=len(todo))
     everyone = asyncio.Semaphore(max(settings.concurrency, 1))
     hosts: dict[str, asyncio.Semaphore] = {}
     # An HTTP client costs ~70 ms to set up (TLS context): only made when a feed needs it.
@@ -334,14 +334,20 @@ def _parse(body: bytes, feed: Feed, url: str, content_type: str, now: datetime) 
 class _Writer:
     """Coalesces store writes: updates that arrive while a write runs go into the next one."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, expected: int) -> None:
         self._store = store
         self._pending: list[tuple[FeedUpdate, asyncio.Future[FeedStatus]]] = []
         self._task: asyncio.Task[None] | None = None
+        self._expected = expected  # updates this refresh will bring: once all are in, no waiting
+        self._received = 0
+        self._all_in = asyncio.Event()
 
     async def write(self, update: FeedUpdate) -> FeedStatus:
         future: asyncio.Future[FeedStatus] = asyncio.get_running_loop().create_future()
         self._pending.append((update, future))
+        self._received += 1
+        if self._received >= self._expected:
+            self._all_in.set()
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._drain())
         return await future
@@ -350,8 +356,10 @@ class _Writer:
         last = -MIN_WRITE_INTERVAL
         while self._pending:
             wait = last + MIN_WRITE_INTERVAL - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)  # let more results gather into this write
+            if wait > 0 and not self._all_in.is_set():
+                # Let more results gather into this write, unless the last one is already in.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._all_in.wait(), wait)
             batch, self._pending = self._pending, []
             last = time.monotonic()
             try:
