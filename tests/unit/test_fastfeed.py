@@ -106,3 +106,17 @@ def test_the_fast_path_never_reads_local_files(tmp_path):
     assert fastfeed.fast_parse(xxe) is None
     parsed = parse.parse_feed(xxe, FEED, now=NOW)
     assert "TOP SECRET" not in parsed.title
+
+
+def test_the_copied_feedparser_tables_match_the_installed_feedparser():
+    from feedparser.api import StrictFeedParser
+    from feedparser.html import _cp1252
+    from feedparser.sanitizer import _HTMLSanitizer
+
+    from newstui.core import feedparser_tables as tables
+
+    handled = {n[len("_start_"):] for n in dir(StrictFeedParser) if n.startswith("_start_")}
+    assert tables.HANDLED == handled
+    assert tables.PREFIXES == {u.lower(): p for u, p in StrictFeedParser.namespaces.items()}
+    assert tables.ACCEPTABLE_ELEMENTS == set(_HTMLSanitizer.acceptable_elements)
+    assert tables.CP1252 == _cp1252

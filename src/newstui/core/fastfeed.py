@@ -6,7 +6,7 @@ hundreds of feeds is mostly parsing, so this is what makes it fast.
 
 It returns entries shaped like feedparser's (``title``, ``link``, ``id``, ``published_parsed``,
 ``summary``, ``content``, ``tags``, ``author_detail``...), built by the same rules feedparser applies
-to well-formed feeds — dates go through feedparser's own date parser — so :mod:`newstui.core.parse`
+to well-formed feeds (feedparser's date parser is the fallback, as on its own path) — so :mod:`newstui.core.parse`
 treats both alike and an article gets the same id whichever path read it. Anything unusual returns
 None and feedparser takes over: XML that is not well-formed (feedparser recovers what it can),
 undeclared HTML entities, an unknown root element, a DOCTYPE. ``tests/unit/test_fastfeed.py``
@@ -15,10 +15,12 @@ checks that both paths give the same articles on every fixture and on the shared
 
 from __future__ import annotations
 
-import functools
+import html.entities
 import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
+
+from newstui.core.feedparser_tables import ACCEPTABLE_ELEMENTS, CP1252, HANDLED, PREFIXES
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -37,6 +39,10 @@ _EMAIL = re.compile(
     r"(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))"
     r"([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?"
 )
+_CLOSE_TAG = re.compile(r"</(\w+)>")
+_ENTITY = re.compile(r"&#?\w+;")
+_ANY_TAG = re.compile(r"</?(\w+)")
+_NAMED_ENTITY = re.compile(r"&(\w+);")
 _XML_BASE_OR_BASE64 = re.compile(rb"xml:base\s*=|mode\s*=\s*[\"']base64")
 _HTML_TYPES = {"text/html", "application/xhtml+xml", "html", "xhtml"}
 
@@ -92,15 +98,6 @@ class _Unusual(Exception):
     """Something feedparser handles by rules too intricate to copy: let it."""
 
 
-@functools.cache
-def _handlers() -> tuple[dict[str, str], frozenset[str]]:
-    """feedparser's namespace prefixes and the element names it has start handlers for."""
-    from feedparser.api import StrictFeedParser
-
-    names = frozenset(n[len("_start_"):] for n in dir(StrictFeedParser) if n.startswith("_start_"))
-    return {uri.lower(): prefix for uri, prefix in StrictFeedParser.namespaces.items()}, names
-
-
 # Elements feedparser reads but whose values newstui never uses: harmless on the fast path.
 _HARMLESS = frozenset({
     "enclosure", "comments", "source", "media_content", "media_thumbnail", "media_player",
@@ -117,20 +114,21 @@ _HARMLESS = frozenset({
 
 class _Reader:
     def __init__(self, utf8: bool) -> None:
-        self.utf8 = utf8
-        from feedparser.datetimes import _parse_date
-        from feedparser.html import _cp1252
-
-        from feedparser.mixin import _FeedParserMixin
-
         from newstui.core.pubdate import parse_date
         from newstui.core.text import clean_text
 
-        self._parse_date = _parse_date
+        self.utf8 = utf8
         self._our_date = lambda raw: parse_date(clean_text(raw))
-        self._cp1252 = _cp1252
-        self._looks_like_html = _FeedParserMixin.looks_like_html
-        self._prefixes, self._handled = _handlers()
+
+    @staticmethod
+    def _looks_like_html(value: str) -> bool:
+        """feedparser's guess that an RSS text element holds HTML (a close tag or an entity, and
+        only tags it knows)."""
+        if not (_CLOSE_TAG.search(value) or _ENTITY.search(value)):
+            return False
+        if any(t.lower() not in ACCEPTABLE_ELEMENTS for t in _ANY_TAG.findall(value)):
+            return False
+        return all(e in html.entities.entitydefs for e in _NAMED_ENTITY.findall(value))
 
     def guard(self, element: etree._Element, known: frozenset[str]) -> None:
         """Fall back to feedparser if ``element`` holds anything feedparser would read that we
@@ -141,7 +139,7 @@ class _Reader:
                 continue
             if tag.startswith("{"):
                 uri, local = tag[1:].split("}", 1)
-                prefix = self._prefixes.get(uri.lower())
+                prefix = PREFIXES.get(uri.lower())
                 if prefix is None:
                     continue  # a namespace feedparser does not know: it keeps it under its own name
                 name = f"{prefix}_{local}" if prefix else local
@@ -150,7 +148,7 @@ class _Reader:
             name = name.lower()
             if name in known or name in _HARMLESS:
                 continue
-            if name in self._handled:
+            if name in HANDLED:
                 raise _Unusual
 
     # -- text as feedparser delivers it ----------------------------------------------------------
@@ -163,7 +161,7 @@ class _Reader:
                 value = value.encode("iso-8859-1").decode("utf-8")
             except (UnicodeEncodeError, UnicodeDecodeError):
                 pass
-        return value.translate(self._cp1252)
+        return value.translate(CP1252)
 
     def plain(self, element: etree._Element | None) -> str:
         if element is None:
@@ -176,7 +174,10 @@ class _Reader:
         """The raw date under ``key``, and feedparser's reading of it where ours fails."""
         raw = self.plain(element)
         entry[key] = raw
-        entry[f"{key}_parsed"] = None if self._our_date(raw) else self._parse_date(raw)
+        if self._our_date(raw) is None:  # feedparser's reading is the fallback, as in parse.py
+            from feedparser.datetimes import _parse_date
+
+            entry[f"{key}_parsed"] = _parse_date(raw)
 
     def author(self, entry: dict[str, Any], value: str) -> None:
         """feedparser's split of ``mail@example.com (Name)`` into name and email."""

@@ -129,7 +129,6 @@ def _parse_xml(
     text: str, feed: Feed, *, url: str, now: datetime, where: tuple[int, int]
 ) -> ParsedFeed:
     """RSS or Atom text through feedparser. ``where`` = (lines, columns) to add to error positions."""
-    feedparser = _feedparser()
     # feedparser gets UTF-8 bytes that say so, from a file object: given bytes it would first try
     # them as a file name (a body "/etc/passwd" would be read from disk). No content-location
     # either: feedparser would resolve guids against it, and a feed that moves (a 301) would give
@@ -154,7 +153,7 @@ def _parse_xml(
     # feedparser's, and anything it does not model exactly goes to feedparser (see fastfeed).
     parsed = fast_parse(xml_bytes) if FAST_PATH else None
     if parsed is None:
-        parsed = feedparser.parse(
+        parsed = _feedparser().parse(
             io.BytesIO(xml_bytes),
             response_headers={"content-type": "application/xml; charset=utf-8"},
             sanitize_html=False,

@@ -23,7 +23,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -278,18 +278,20 @@ def body_hash(body: bytes) -> str:
 
 
 class _Parser:
-    """Parses in a thread; moves to a process pool once parsing proves heavy.
+    """Parses in one worker thread; moves to a process pool once parsing proves heavy.
 
     Most feeds take the lxml fast path (a few ms each), where a pool only adds start-up cost
     (~150 ms a worker) and pickling. Feeds that need feedparser take 50-100 ms each: once parsing in
-    the thread has cost :data:`POOL_AFTER_SECONDS`, the rest go to a pool that uses the other cores
-    (and never holds the reader's GIL). ``pooled`` forces the pool on or off.
+    the thread has cost :data:`POOL_AFTER_SECONDS` of CPU, the rest go to a pool that uses the other
+    cores (and never holds the reader's GIL). One thread, not several: parsing is CPU-bound, so more
+    threads only contend for the GIL and delay every result. ``pooled`` forces the pool on or off.
     """
 
     def __init__(self, *, pooled: bool | None) -> None:
         self._pooled = pooled
+        self._thread: Executor | None = None
         self._pool: Executor | None = None
-        self._spent = 0.0
+        self._spent = 0.0  # CPU seconds spent parsing in the thread
 
     def _use_pool(self) -> bool:
         if self._pooled is not None:
@@ -297,21 +299,24 @@ class _Parser:
         return self._spent >= POOL_AFTER_SECONDS and (os.cpu_count() or 1) > 1
 
     async def parse(self, body: bytes, feed: Feed, url: str, content_type: str, now: datetime) -> ParsedFeed:
+        loop = asyncio.get_running_loop()
         if self._use_pool():
             if self._pool is None:
                 self._pool = _make_pool()
-            loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._pool, _parse, body, feed, url, content_type, now)
-        started = time.perf_counter()
-        try:
-            return await asyncio.to_thread(_parse, body, feed, url, content_type, now)
-        finally:
-            self._spent += time.perf_counter() - started
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newstui-parse")
+        parsed, cpu = await loop.run_in_executor(
+            self._thread, _parse_timed, body, feed, url, content_type, now
+        )
+        self._spent += cpu
+        return parsed
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        for executor in (self._thread, self._pool):
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
+        self._thread = self._pool = None
 
 
 def _make_pool() -> Executor:
@@ -326,6 +331,15 @@ def _make_pool() -> Executor:
 
 def _parse(body: bytes, feed: Feed, url: str, content_type: str, now: datetime) -> ParsedFeed:
     return parse_feed(body, feed, url=url, content_type=content_type, now=now)
+
+
+def _parse_timed(
+    body: bytes, feed: Feed, url: str, content_type: str, now: datetime
+) -> tuple[ParsedFeed, float]:
+    """The parse and the CPU time this thread spent on it (wall time would count GIL waits)."""
+    started = time.thread_time()
+    parsed = _parse(body, feed, url, content_type, now)
+    return parsed, time.thread_time() - started
 
 
 # -- batched store writes ---------------------------------------------------------------------
