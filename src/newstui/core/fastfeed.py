@@ -15,6 +15,7 @@ checks that both paths give the same articles on every fixture and on the shared
 
 from __future__ import annotations
 
+import functools
 import html.entities
 import re
 from typing import TYPE_CHECKING, Any
@@ -94,6 +95,12 @@ def fast_parse(data: bytes | str) -> dict[str, Any] | None:
     return None
 
 
+def _feedparser_date(raw: str) -> Any:
+    from feedparser.datetimes import _parse_date
+
+    return _parse_date(raw)
+
+
 class _Unusual(Exception):
     """Something feedparser handles by rules too intricate to copy: let it."""
 
@@ -114,11 +121,7 @@ _HARMLESS = frozenset({
 
 class _Reader:
     def __init__(self, utf8: bool) -> None:
-        from newstui.core.pubdate import parse_date
-        from newstui.core.text import clean_text
-
         self.utf8 = utf8
-        self._our_date = lambda raw: parse_date(clean_text(raw))
 
     @staticmethod
     def _looks_like_html(value: str) -> bool:
@@ -171,13 +174,10 @@ class _Reader:
         return self.text(element.text or "")
 
     def date(self, entry: dict[str, Any], key: str, element: etree._Element) -> None:
-        """The raw date under ``key``, and feedparser's reading of it where ours fails."""
+        """The raw date under ``key``; feedparser's reader of it, called only if ours fails."""
         raw = self.plain(element)
         entry[key] = raw
-        if self._our_date(raw) is None:  # feedparser's reading is the fallback, as in parse.py
-            from feedparser.datetimes import _parse_date
-
-            entry[f"{key}_parsed"] = _parse_date(raw)
+        entry[f"{key}_parsed"] = functools.partial(_feedparser_date, raw)
 
     def author(self, entry: dict[str, Any], value: str) -> None:
         """feedparser's split of ``mail@example.com (Name)`` into name and email."""

@@ -244,7 +244,11 @@ def _published(entry: Any) -> datetime | None:
         raw = dict.get(entry, key)
         if not raw:
             continue
-        when = parse_date(clean_text(raw)) or _from_struct(dict.get(entry, f"{key}_parsed"))
+        when = parse_date(clean_text(raw))
+        if when is None:
+            fallback = dict.get(entry, f"{key}_parsed")
+            # The fast path hands over feedparser's date reader to call only when ours fails.
+            when = _from_struct(fallback() if callable(fallback) else fallback)
         if when is not None:
             return when
     return None

@@ -27,13 +27,14 @@ _ANSI = re.compile(
 _CONTROLS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
-_SPACES = re.compile(r"\s+")
 
 
 def strip_controls(value: str) -> str:
     """Remove escape sequences and invisible/control characters, keeping newlines and tabs."""
     if not value:
         return ""
+    if not _CONTROLS.search(value):
+        return value  # the usual case: every escape sequence starts with a control character
     return _CONTROLS.sub("", _ANSI.sub("", value))
 
 
@@ -44,7 +45,7 @@ def clean_text(value: object) -> str:
     """
     if value is None:
         return ""
-    return _SPACES.sub(" ", strip_controls(str(value))).strip()
+    return " ".join(strip_controls(str(value)).split())
 
 
 _TAG = re.compile(r"<[^>]*>")
