@@ -44,7 +44,9 @@ PARSER_VERSION = "3"
 MAX_SERVER_HINT = timedelta(hours=24)
 # Backoff: the interval doubles with each failure in a row, up to a day.
 MAX_BACKOFF = timedelta(hours=24)
-# Parsing in a thread moves to a process pool once it has cost this much (see _Parser).
+# Parsing moves from a thread to a process pool after this many bodies, or this much CPU, in one
+# refresh (see _Parser).
+POOL_AFTER_BODIES = 16
 POOL_AFTER_SECONDS = 1.0
 # Store writes during a refresh are at most this often: results that arrive meanwhile are batched
 # (a cold refresh of 100 feeds is a handful of writes, not 100 rewrites of a growing file).
@@ -152,6 +154,8 @@ async def refresh_feeds(
     if not todo:
         return [results[f.name] for f in chosen if f.name in results]
 
+    if parse_pool is None and os.environ.get("NEWSTUI_PARSE_POOL") in ("0", "1"):
+        parse_pool = os.environ["NEWSTUI_PARSE_POOL"] == "1"  # for benchmarks: force it off or on
     parser = _Parser(pooled=parse_pool)
     writer = _Writer(store, expected=len(todo))
     everyone = asyncio.Semaphore(max(settings.concurrency, 1))
@@ -280,10 +284,11 @@ def body_hash(body: bytes) -> str:
 class _Parser:
     """Parses in one worker thread; moves to a process pool once parsing proves heavy.
 
-    Most feeds take the lxml fast path (a few ms each), where a pool only adds start-up cost
-    (~150 ms a worker) and pickling. Feeds that need feedparser take 50-100 ms each: once parsing in
-    the thread has cost :data:`POOL_AFTER_SECONDS` of CPU, the rest go to a pool that uses the other
-    cores (and never holds the reader's GIL). One thread, not several: parsing is CPU-bound, so more
+    Most feeds take the lxml fast path (~10 ms for 50 items), where a pool only adds start-up cost
+    (~150 ms a worker, and memory) for a handful of changed feeds. A big refresh (a cold start, or
+    feeds that need feedparser at 50-100 ms each) is different: after :data:`POOL_AFTER_BODIES`
+    bodies or :data:`POOL_AFTER_SECONDS` of CPU, the rest go to a pool that uses the other cores
+    (and never holds the reader's GIL). One thread, not several: parsing is CPU-bound, so more
     threads only contend for the GIL and delay every result. ``pooled`` forces the pool on or off.
     """
 
@@ -292,14 +297,17 @@ class _Parser:
         self._thread: Executor | None = None
         self._pool: Executor | None = None
         self._spent = 0.0  # CPU seconds spent parsing in the thread
+        self._bodies = 0
 
     def _use_pool(self) -> bool:
         if self._pooled is not None:
             return self._pooled
-        return self._spent >= POOL_AFTER_SECONDS and (os.cpu_count() or 1) > 1
+        heavy = self._bodies >= POOL_AFTER_BODIES or self._spent >= POOL_AFTER_SECONDS
+        return heavy and (os.cpu_count() or 1) > 1
 
     async def parse(self, body: bytes, feed: Feed, url: str, content_type: str, now: datetime) -> ParsedFeed:
         loop = asyncio.get_running_loop()
+        self._bodies += 1
         if self._use_pool():
             if self._pool is None:
                 self._pool = _make_pool()
