@@ -160,7 +160,7 @@ async def refresh_feeds(
     writer = _Writer(store, expected=len(todo))
     everyone = asyncio.Semaphore(max(settings.concurrency, 1))
     hosts: dict[str, asyncio.Semaphore] = {}
-    # An HTTP client costs ~70 ms to set up (TLS context): only made when a feed needs it.
+    # Only made when a feed needs it (a refresh of local files opens no connection pools).
     own_client = client is None and any(is_http(f.url) for f in todo)
     if own_client:
         client = make_client(settings.timeout_seconds, settings.concurrency)
