@@ -12,6 +12,14 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Content-Types for the /as/<type>/<file> route: right, wrong and misspelt ones.
+TYPES = {
+    "json": "application/feed+json",
+    "utf8": "text/xml; charset=utf8",  # misspelt, and wrong for a windows-1251 body
+    "latin1": "application/rss+xml; charset=iso-8859-1",
+    "plain": "text/plain",
+    "html": "text/html; charset=utf-8",
+}
 
 
 @dataclass
@@ -24,7 +32,8 @@ class FeedServer:
     (429 with Retry-After), ``/busy`` (503 with an HTTP-date Retry-After, ``busy_until``),
     ``/temp/<file>`` (302 to the file), ``/plain/<file>`` (200 without validators),
     ``/cache/<seconds>/<file>`` (Cache-Control: max-age), ``/pause/<name>`` (answers world.xml after
-    ``pause_seconds``, counting requests in flight in ``max_in_flight``).
+    ``pause_seconds``, counting requests in flight in ``max_in_flight``), ``/as/<type>/<file>``
+    (the file with the Content-Type ``TYPES[type]``).
     """
 
     base: str
@@ -89,6 +98,9 @@ def _handler(server_state: FeedServer) -> type[BaseHTTPRequestHandler]:
                 _, _, seconds, name = path.split("/", 3)
                 body = (FIXTURES / name).read_bytes()
                 self._send(200, body, "application/xml", headers={"Cache-Control": f"max-age={seconds}"})
+            elif path.startswith("/as/"):
+                _, _, kind, name = path.split("/", 3)
+                self._send(200, (FIXTURES / name).read_bytes(), TYPES[kind], validators=True)
             elif path.startswith("/pause/"):
                 with server_state.lock:
                     server_state.in_flight += 1

@@ -150,3 +150,29 @@ def test_refresh_reports_a_damaged_store_instead_of_writing_over_it(fixtures_dir
     with pytest.raises(StoreCorrupt):
         refresh_all(config_for(Feed("Asia", str(fixtures_dir / "asia.atom"))), lazy)
     assert path.read_bytes() == b'{"articles": {"1": '
+
+
+def test_real_world_bodies_through_the_server(feed_server, tmp_path):
+    """JSON Feed, charsets the headers get wrong, and an HTML page, each fetched from 127.0.0.1."""
+    config = config_for(
+        Feed("JSON", feed_server.url("as/json/feeds/jsonfeed_1_1.json")),
+        Feed("Russian", feed_server.url("as/utf8/feeds/ru_windows1251.xml")),
+        Feed("Chinese", feed_server.url("as/plain/feeds/zh_gb2312.xml")),
+        Feed("Latin", feed_server.url("as/latin1/feeds/latin1_undeclared.xml")),
+        Feed("Page", feed_server.url("as/html/feeds/page_with_feeds.html")),
+    )
+    store = Store(tmp_path / "db.json")
+    results = {r.feed.name: r for r in refresh_all(config, store)}
+    titles = {a.feed: set() for a in store.articles()}
+    for article in store.articles():
+        titles[article.feed].add(article.title)
+    assert results["JSON"].status.ok and results["JSON"].status.new_articles >= 1
+    assert "В Бузулуке открыли Ледовый дворец – «Ура!»" in titles["Russian"]
+    assert results["Chinese"].status.ok and any(
+        any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in titles["Chinese"]
+    )
+    assert results["Latin"].status.ok and not any("\ufffd" in t for t in titles["Latin"])
+    page = results["Page"].status
+    assert not page.ok
+    assert page.error.startswith("not a feed: the URL returned an HTML page; it advertises these feeds:")
+    assert "Put one of them in feeds.toml as the url." in page.error
