@@ -90,21 +90,19 @@ class TreeMemory(threading.Thread):
 
 
 def _pss_kib(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
-            for line in rollup:
-                if line.startswith(b"Pss:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
+    return _proc_kib(f"/proc/{pid}/smaps_rollup", b"Pss:")
 
 
 def _hwm_kib(pid: int) -> int:
+    return _proc_kib(f"/proc/{pid}/status", b"VmHWM:")
+
+
+def _proc_kib(path: str, field: bytes) -> int:
+    """A "Name:  1234 kB" line of a /proc file, in KiB (0 when the process is gone)."""
     try:
-        with open(f"/proc/{pid}/status", "rb") as status:
-            for line in status:
-                if line.startswith(b"VmHWM:"):
+        with open(path, "rb") as lines:
+            for line in lines:
+                if line.startswith(field):
                     return int(line.split()[1])
     except (OSError, ValueError):
         pass
