@@ -5,22 +5,18 @@ See bench/scale.py for the method.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import pty
 import shutil
 import statistics
-import struct
 import subprocess
 import sys
-import termios
-import threading
 import time
 from pathlib import Path
 
 from measure import TreeMemory, timed
 from scalegen import SEED, STORE_NAME, build
+from startup import spawn_in_pty
 
 NEWSTUI = [sys.executable, "-m", "newstui.cli"]
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # measure what a user gets: compiled bytecode
@@ -31,29 +27,12 @@ MB = 1_000_000
 # --------------------------------------------------------------------------- start-up in a pty
 
 
-def _pty_spawn(argv: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    threading.Thread(target=_drain, args=(master,), daemon=True).start()
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
-    os.close(slave)
-    return proc, master
-
-
-def _drain(fd: int) -> None:
-    try:
-        while os.read(fd, 65536):
-            pass
-    except OSError:
-        pass
-
-
 def first_paint(args: list[str], env: dict[str, str], log: Path) -> tuple[float, int]:
     """(seconds from spawn to the first painted headlines, peak VmHWM KiB sampled meanwhile)."""
     log.unlink(missing_ok=True)
     env = dict(env, NEWSTUI_STARTUP_LOG=str(log), NEWSTUI_EXIT_AFTER_PAINT="1")
     start = time.monotonic()
-    proc, master = _pty_spawn([*NEWSTUI, *args], env)
+    proc, master = spawn_in_pty([*NEWSTUI, *args], env)
     sampler = TreeMemory(proc.pid, interval=0.02)
     sampler.start()
     try:
@@ -71,7 +50,7 @@ def first_paint(args: list[str], env: dict[str, str], log: Path) -> tuple[float,
 def held_memory(args: list[str], env: dict[str, str], log: Path) -> dict[str, int]:
     """VmHWM and VmRSS (KiB) of a reader that stays open 1 s after its first paint, then gets q."""
     log.unlink(missing_ok=True)
-    proc, master = _pty_spawn([*NEWSTUI, *args], dict(env, NEWSTUI_STARTUP_LOG=str(log)))
+    proc, master = spawn_in_pty([*NEWSTUI, *args], dict(env, NEWSTUI_STARTUP_LOG=str(log)))
     try:
         while not log.exists() and proc.poll() is None:
             time.sleep(0.05)

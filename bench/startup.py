@@ -36,13 +36,8 @@ def first_paint(args: list[str], env_extra: dict[str, str] | None = None) -> flo
         log = Path(tmp) / "paint.log"
         env = dict(os.environ, TERM="xterm-256color", NEWSTUI_STARTUP_LOG=str(log), NEWSTUI_EXIT_AFTER_PAINT="1")
         env.update(env_extra or {})
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-        drain = threading.Thread(target=_drain, args=(master,), daemon=True)
-        drain.start()
         start = time.monotonic()
-        proc = subprocess.Popen([*NEWSTUI, *args], stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
-        os.close(slave)
+        proc, master = spawn_in_pty([*NEWSTUI, *args], env)
         try:
             proc.wait(timeout=60)
         finally:
@@ -50,6 +45,17 @@ def first_paint(args: list[str], env_extra: dict[str, str] | None = None) -> flo
         if not log.exists():
             raise RuntimeError(f"newstui {' '.join(args)} did not report a first paint (exit {proc.returncode})")
         return float(log.read_text().split()[0]) - start
+
+
+def spawn_in_pty(argv: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    """Start ``argv`` on a fresh 120x40 pseudo-terminal whose output is read and dropped.
+    Returns the process and the pty's master end (close it once the process is done)."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    threading.Thread(target=_drain, args=(master,), daemon=True).start()
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
+    os.close(slave)
+    return proc, master
 
 
 def _drain(fd: int) -> None:

@@ -64,10 +64,6 @@ class FetchResult:
     moved_to: str = ""  # where a chain of permanent redirects (301/308) from ``url`` leads
 
     @property
-    def redirected(self) -> bool:
-        return self.final_url != self.url
-
-    @property
     def ok(self) -> bool:
         return not self.error
 

@@ -246,12 +246,22 @@ def _published(entry: Any) -> datetime | None:
             continue
         when = parse_date(clean_text(raw))
         if when is None:
-            fallback = dict.get(entry, f"{key}_parsed")
-            # The fast path hands over feedparser's date reader to call only when ours fails.
-            when = _from_struct(fallback() if callable(fallback) else fallback)
+            # feedparser's reading as the fallback: already made on its own path; on the fast
+            # path (which has none) asked for only now, when ours failed.
+            parsed = dict.get(entry, f"{key}_parsed", _MISSING)
+            when = _from_struct(_feedparser_date(raw) if parsed is _MISSING else parsed)
         if when is not None:
             return when
     return None
+
+
+_MISSING = object()
+
+
+def _feedparser_date(raw: str) -> Any:
+    from feedparser.datetimes import _parse_date
+
+    return _parse_date(raw)
 
 
 def _from_struct(value: Any) -> datetime | None:

@@ -42,12 +42,50 @@ class FeedUpdate:
     new_ids: tuple[str, ...] = ()
 
 
-def _beyond(articles: dict[str, dict[str, Any]], keys: list[str], keep: int) -> list[str]:
-    """Of one feed's article ``keys``, those past the newest ``keep``; starred ones never."""
-    if len(keys) <= keep:
-        return []
-    mine = sorted(((articles[key].get("published") or "", key) for key in keys), reverse=True)
-    return [key for _, key in mine[keep:] if not articles[key].get("starred")]
+class _ArticleTable:
+    """The articles table of the store file (key → document), changed in place."""
+
+    def __init__(self, docs: dict[str, dict[str, Any]]) -> None:
+        self.docs = docs
+        self.by_id = {doc["id"]: key for key, doc in docs.items()}
+        # Explicit keys from this fresh read: TinyDB's own next-id counter is cached per process
+        # and would overwrite documents another process inserted meanwhile.
+        self.next_key = max((int(k) for k in docs), default=0) + 1
+
+    def merge(self, incoming: Iterable[Article]) -> tuple[list[str], bool]:
+        """Insert new articles, update the content of known ones (read/starred are the user's).
+        Returns the new ids, and whether anything changed."""
+        new_ids: list[str] = []
+        changed = False
+        for article in incoming:
+            doc = article_to_doc(article)
+            key = self.by_id.get(article.id)
+            if key is None:
+                key = str(self.next_key)
+                self.next_key += 1
+                self.docs[key] = doc
+                self.by_id[article.id] = key
+                new_ids.append(article.id)
+                continue
+            old = self.docs[key]
+            for name in _CONTENT_FIELDS:
+                if old.get(name) != doc[name]:
+                    old[name] = doc[name]
+                    changed = True
+        return new_ids, changed or bool(new_ids)
+
+    def keys_of(self, feed: str) -> list[str]:
+        return [key for key, doc in self.docs.items() if doc.get("feed") == feed]
+
+    def prune(self, keys: list[str], keep: int) -> list[str]:
+        """Drop, of one feed's ``keys``, those past the newest ``keep`` (starred ones never)."""
+        if len(keys) <= keep:
+            return []
+        newest = sorted(((self.docs[key].get("published") or "", key) for key in keys), reverse=True)
+        dropped = [key for _, key in newest[keep:] if not self.docs[key].get("starred")]
+        for key in dropped:
+            self.by_id.pop(self.docs.pop(key)["id"], None)
+        return dropped
 
 
 class StoreError(Exception):
@@ -202,37 +240,16 @@ class Store:
     def upsert_articles(self, articles: Iterable[Article]) -> list[str]:
         """Insert new articles and update the content of known ones, keeping read/starred.
 
-        Returns the ids of the articles that were new. At most two file writes per call: one
-        for the changed articles, one for the new ones.
+        Returns the ids of the articles that were new; one file write, none if nothing changed.
         """
         incoming = list(articles)
-        with self._locked():
-            known = self._docs()
-            new_docs: list[dict[str, Any]] = []
-            changes: dict[str, dict[str, Any]] = {}
-            for article in incoming:
-                doc = article_to_doc(article)
-                if article.id not in known:
-                    new_docs.append(doc)
-                    known[article.id] = (-1, doc)
-                    continue
-                _, old = known[article.id]
-                changed = {k: doc[k] for k in _CONTENT_FIELDS if old.get(k) != doc[k]}
-                if changed:
-                    changes[article.id] = changed
-            if changes:
-                self._articles.update(
-                    lambda stored: stored.update(changes[stored["id"]]),
-                    doc_ids=[known[i][0] for i in changes],
-                )
-            if new_docs:
-                # Explicit ids from this fresh read: TinyDB's own next-id counter is cached per
-                # process and would overwrite documents another process inserted meanwhile.
-                first = max((doc_id for doc_id, _ in known.values()), default=0) + 1
-                self._articles.insert_multiple(
-                    Document(doc, doc_id=first + n) for n, doc in enumerate(new_docs)
-                )
-        return [doc["id"] for doc in new_docs]
+        with self._locked(), self._editing():
+            data = self._storage.read() or {}
+            table = _ArticleTable(data.setdefault(ARTICLES, {}))
+            new_ids, changed = table.merge(incoming)
+            if changed:
+                self._storage.write(data)
+        return new_ids
 
     def set_flags(self, ids: Iterable[str], *, read: bool | None = None, starred: bool | None = None) -> None:
         """Set read and/or starred on every article in ``ids`` with one write."""
@@ -251,15 +268,13 @@ class Store:
 
     def prune(self, feed: str, keep: int) -> int:
         """Keep the newest ``keep`` articles of ``feed`` (starred ones always stay)."""
-        with self._locked():
-            docs = [d for d in self._articles.all() if d.get("feed") == feed]
-            if len(docs) <= keep:
-                return 0
-            docs.sort(key=lambda d: d.get("published") or "", reverse=True)
-            drop = [d.doc_id for d in docs[keep:] if not d.get("starred")]
-            if drop:
-                self._articles.remove(doc_ids=drop)
-            return len(drop)
+        with self._locked(), self._editing():
+            data = self._storage.read() or {}
+            table = _ArticleTable(data.setdefault(ARTICLES, {}))
+            dropped = table.prune(table.keys_of(feed), keep)
+            if dropped:
+                self._storage.write(data)
+        return len(dropped)
 
     def apply_refresh(self, updates: Sequence[FeedUpdate]) -> list[FeedStatus]:
         """Store what a refresh brought for several feeds with one read and one atomic write.
@@ -269,14 +284,19 @@ class Store:
         status saved with ``new_articles`` set. Returns the saved statuses, in order, and fills
         each update's ``new_ids``.
         """
-        with self._locked():
-            try:
-                return self._apply(updates)
-            except BaseException:
-                # The cached copies may be half-changed: read the files again next time.
-                self._storage.forget()
-                self._status_storage.forget()
-                raise
+        with self._locked(), self._editing():
+            return self._apply(updates)
+
+    @contextmanager
+    def _editing(self) -> Iterator[None]:
+        """Around in-place changes to the cached file contents: if anything fails before they are
+        written, forget the half-changed copies, so the next read comes from the intact files."""
+        try:
+            yield
+        except BaseException:
+            self._storage.forget()
+            self._status_storage.forget()
+            raise
 
     def _apply(self, updates: Sequence[FeedUpdate]) -> list[FeedStatus]:
         saved: list[FeedStatus] = []
@@ -285,8 +305,7 @@ class Store:
         articles = data.setdefault(ARTICLES, {})
         status_data = self._status_storage.read() or {}
         feeds = status_data.setdefault(FEEDS, {})
-        by_id = {doc["id"]: key for key, doc in articles.items()}
-        next_id = max((int(k) for k in articles), default=0) + 1
+        table = _ArticleTable(articles)
         status_key = {doc["feed"]: key for key, doc in feeds.items()}
         next_status = max((int(k) for k in feeds), default=0) + 1
         # Each feed's article keys, for pruning: built once per write, not once per feed.
@@ -295,28 +314,13 @@ class Store:
             for key, doc in articles.items():
                 by_feed.setdefault(doc.get("feed", ""), []).append(key)
         for update in updates:
-            new_ids: list[str] = []
-            for article in update.articles:
-                doc = article_to_doc(article)
-                key = by_id.get(article.id)
-                if key is None:
-                    key = str(next_id)
-                    next_id += 1
-                    articles[key] = doc
-                    by_id[article.id] = key
-                    new_ids.append(article.id)
-                else:
-                    old = articles[key]
-                    for name in _CONTENT_FIELDS:
-                        old[name] = doc[name]
+            new_ids, _ = table.merge(update.articles)
             if update.articles and update.keep is not None:
                 mine = by_feed.setdefault(update.status.feed, [])
-                mine.extend(by_id[i] for i in new_ids)
-                drop = set(_beyond(articles, mine, update.keep))
-                for key in drop:
-                    by_id.pop(articles.pop(key)["id"], None)
-                by_feed[update.status.feed] = [k for k in mine if k not in drop]
-            update.new_ids = tuple(i for i in new_ids if i in by_id)  # some may be pruned at once
+                mine.extend(table.by_id[i] for i in new_ids)
+                dropped = set(table.prune(mine, update.keep))
+                by_feed[update.status.feed] = [k for k in mine if k not in dropped]
+            update.new_ids = tuple(i for i in new_ids if i in table.by_id)  # some pruned at once
             status = replace(update.status, new_articles=len(update.new_ids))
             key = status_key.get(status.feed)
             if key is None:
