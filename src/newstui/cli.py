@@ -146,7 +146,9 @@ def open_services(
         config_path = resolve_config_path(config_arg)
         db_path = resolve_db_path(db_arg)
     config = load_config(config_path)
-    store = Store(db_path, check=check_store)
+    from newstui.core.topics import TopicClassifier
+
+    store = Store(db_path, check=check_store, classifier=TopicClassifier(config))
     if demo and fill_demo:
         from newstui.core.refresh import refresh_all
 
@@ -247,7 +249,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     if len(matches) > 1:
         print(f"newstui: {args.id!r} matches {len(matches)} articles; give more of the id", file=sys.stderr)
         return 1
-    view = render_article(matches[0])
+    article = library.get(matches[0].id)
+    assert article is not None
+    view = render_article(article)
     width = args.width or shutil.get_terminal_size((80, 24)).columns
     if args.json:
         text = view.body.plain(width)

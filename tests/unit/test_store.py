@@ -42,7 +42,11 @@ def test_store_file_is_plain_json_written_atomically(tmp_path):
     store = Store(tmp_path / "db.json")
     store.upsert_articles([art(1)])
     data = json.loads((tmp_path / "db.json").read_text())
-    assert list(data["articles"].values())[0]["title"] == "Title 1"
+    (doc,) = data["headlines"].values()  # one document per feed, in columns
+    assert doc["feed"] == "F" and doc["title"] == ["Title 1"] and doc["id"] == ["id1"]
+    (shard,) = (tmp_path / "db.bodies").iterdir()
+    (record,) = json.loads(shard.read_text())["bodies"].values()
+    assert record["id"] == "id1"
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
 

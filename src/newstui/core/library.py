@@ -1,20 +1,29 @@
 """The articles as the reader and the CLI see them: loaded from the store, classified into topics,
 filtered, counted and related. This is the seam between the core and its two front ends.
+
+Built for 100,000 articles: the headlines are held in columns (one list per field, one row per
+article, newest first) and a row becomes a :class:`Headline` object only when someone looks at it
+(the headline list asks for the rows on screen). Filters return row numbers; unread counts per
+topic are kept up to date as flags change instead of being counted again; a topic's rows are
+found once and remembered; typing a search narrows the previous result. The full text of an
+article is read from its body shard when it is opened (:meth:`Library.get`).
 """
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from newstui.core.models import Article, Config
 from newstui.core.related import RelatedIndex, RelatedStory
 from newstui.core.store import Store
+from newstui.core.store_records import from_epoch, to_article
 from newstui.core.topics import TopicClassifier, normalise_topic
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+SMALL_STORE = 20_000  # up to this many articles, stale topic matches are redone at load
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +54,148 @@ class TopicCount:
     total: int
 
 
-def _newest_first(article: Article) -> tuple[datetime, str]:
-    return (article.published or _EPOCH, article.id)
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """One row of the headline list: what it shows and what filters look at (no body)."""
+
+    id: str
+    feed: str
+    title: str
+    link: str
+    published: datetime | None
+    categories: tuple[str, ...]
+    topics: tuple[str, ...]
+    read: bool
+    starred: bool
+
+
+class Snapshot:
+    """Every headline of the store as columns, newest first. Built off the UI thread if need be;
+    only flags and counts change after it is built."""
+
+    def __init__(self, store: Store, classifier: TopicClassifier) -> None:
+        self.stamp = store.headlines_stamp()
+        docs = store.headline_docs()
+        read_ids, starred_ids = store.flag_sets()
+        ids: list[str] = []
+        feeds: list[str] = []
+        titles: list[str] = []
+        links: list[str] = []
+        published: list[float | None] = []
+        cats: list[str] = []
+        kws: list[str] = []
+        chunks: list[int] = []
+        for doc in docs:
+            ids += doc["id"]
+            feeds += [doc["feed"]] * len(doc["id"])
+            titles += doc["title"]
+            links += doc["link"]
+            published += doc["published"]
+            cats += doc["categories"]
+            kws += doc["kw"]
+            chunks += doc["chunk"]
+        # Newest first, ties by id (descending): sort by id, then a stable sort by date.
+        order = sorted(range(len(ids)), key=ids.__getitem__, reverse=True)
+        dates = [p or 0 for p in published]
+        order.sort(key=dates.__getitem__, reverse=True)
+        self.ids = [ids[i] for i in order]
+        self.feeds = [feeds[i] for i in order]
+        self.titles = [titles[i] for i in order]
+        self.links = [links[i] for i in order]
+        self.published = [published[i] for i in order]
+        self.categories = [cats[i] for i in order]
+        self.chunks = [chunks[i] for i in order]
+        merge = classifier.merge
+        self.topics = [merge(f, c, k) for f, c, k in zip(self.feeds, self.categories, (kws[i] for i in order))]
+        self.row = {aid: n for n, aid in enumerate(self.ids)}
+        self.read = bytearray(len(self.ids))
+        self.starred = bytearray(len(self.ids))
+        row = self.row
+        for aid in read_ids:
+            if (n := row.get(aid)) is not None:
+                self.read[n] = 1
+        for aid in starred_ids:
+            if (n := row.get(aid)) is not None:
+                self.starred[n] = 1
+        self._lows: list[str] | None = None
+        self._topic_rows: dict[str, list[int]] = {}
+        self.total: Counter[str] = Counter()
+        self.unread: Counter[str] = Counter()
+        for topics, n in Counter(self.topics).items():
+            for t in topics:
+                self.total[t] += n
+        for topics, n in Counter(t for t, r in zip(self.topics, self.read) if not r).items():
+            for t in topics:
+                self.unread[t] += n
+        self.unread_all = self.read.count(0)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def lows(self) -> list[str]:
+        """Lower-cased titles, for search (made on the first search)."""
+        if self._lows is None:
+            self._lows = [t.lower() for t in self.titles]
+        return self._lows
+
+    def topic_rows(self, topic: str) -> list[int]:
+        rows = self._topic_rows.get(topic)
+        if rows is None:
+            rows = self._topic_rows[topic] = [n for n, ts in enumerate(self.topics) if topic in ts]
+        return rows
+
+    def headline(self, n: int) -> Headline:
+        cats = self.categories[n]
+        return Headline(
+            id=self.ids[n], feed=self.feeds[n], title=self.titles[n], link=self.links[n],
+            published=from_epoch(self.published[n]), categories=tuple(cats.split("\x1f")) if cats else (),
+            topics=self.topics[n], read=bool(self.read[n]), starred=bool(self.starred[n]),
+        )
+
+    def set_flag(self, n: int, name: str, value: bool) -> None:
+        column = self.read if name == "read" else self.starred
+        if bool(column[n]) == value:
+            return
+        column[n] = value
+        if name == "read":
+            step = -1 if value else 1
+            self.unread_all += step
+            for t in self.topics[n]:
+                self.unread[t] += step
+
+
+class HeadlineRows(Sequence[Headline]):
+    """The headlines of one filter, made into objects only when read (the visible rows)."""
+
+    def __init__(self, snapshot: Snapshot, rows: Sequence[int]) -> None:
+        self._snapshot = snapshot
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self._snapshot.headline(n) for n in self.rows[index]]
+        return self._snapshot.headline(self.rows[index])
+
+    def __iter__(self) -> Iterator[Headline]:
+        headline = self._snapshot.headline
+        return (headline(n) for n in self.rows)
+
+    def position(self, article_id: str) -> int | None:
+        """Where ``article_id`` is in this list, if it is."""
+        n = self._snapshot.row.get(article_id)
+        if n is None:
+            return None
+        rows = self.rows
+        if isinstance(rows, range):
+            return n if n in rows else None
+        try:
+            return rows.index(n)  # type: ignore[union-attr]
+        except ValueError:
+            return None
 
 
 class Library:
@@ -54,91 +203,185 @@ class Library:
         self.config = config
         self.store = store
         self._classifier = TopicClassifier(config)
-        self._by_id: dict[str, Article] = {}
-        self._ordered: list[Article] = []
+        if store.classifier is None or store.classifier.fingerprint != self._classifier.fingerprint:
+            store.classifier = self._classifier
         self._related: RelatedIndex | None = None
+        self._related_thread: threading.Thread | None = None
+        self._related_lock = threading.Lock()
+        self._flag_log: list[tuple[int, str, str, bool]] = []  # (seq, id, flag, value)
+        self._seq = 0
+        self._memo: tuple[Filter, Sequence[int]] | None = None
+        self.snapshot = Snapshot(store, self._classifier)
+        if self.stale_topics and len(self.snapshot) <= SMALL_STORE:
+            self.reindex()
+
+    # -- loading -------------------------------------------------------------------------------
+
+    @property
+    def stale_topics(self) -> bool:
+        """Whether the stored keyword matches were made with other topic rules than the config's
+        (the rules were edited): :meth:`reindex` redoes them."""
+        return bool(len(self.snapshot)) and self.store.rules_fingerprint() != self._classifier.fingerprint
+
+    def reindex(self) -> None:
+        """Match every article against the current topic rules again (reads every body)."""
+        self.store.reindex(self._classifier)
         self.reload()
 
+    def load(self) -> Snapshot:
+        """Read the store into a new snapshot; safe to call from a worker thread. Hand the
+        result to :meth:`install` on the thread that uses the library."""
+        return Snapshot(self.store, self._classifier)
+
+    def install(self, snapshot: Snapshot, since: int = 0) -> None:
+        """Use ``snapshot`` from now on, with the flag changes made since ``since`` (a
+        :attr:`flag_seq` taken before it was loaded) applied to it."""
+        for seq, article_id, name, value in self._flag_log:
+            if seq > since and (n := snapshot.row.get(article_id)) is not None:
+                snapshot.set_flag(n, name, value)
+        self._flag_log = [e for e in self._flag_log if e[0] > since]
+        self.snapshot = snapshot
+        self._memo = None
+        self._related = None
+        self._related_thread = None
+
+    @property
+    def flag_seq(self) -> int:
+        return self._seq
+
     def reload(self) -> None:
-        """Re-read every article from the store (after a refresh, or another process's write)."""
-        classify = self._classifier.classify
-        articles = sorted((classify(a) for a in self.store.articles()), key=_newest_first, reverse=True)
-        self._ordered = articles
-        self._by_id = {a.id: a for a in articles}
-        self._related = None  # built on the first related() call: list, show and first paint skip it
+        """Re-read every headline from the store (after a refresh, or another process's write)."""
+        self.install(self.load(), since=self._seq)
+
+    def changed_on_disk(self) -> bool:
+        """Whether the headlines in the store changed since they were loaded (another process)."""
+        return self.store.headlines_stamp() != self.snapshot.stamp
 
     def __len__(self) -> int:
-        return len(self._ordered)
+        return len(self.snapshot)
+
+    def headline(self, article_id: str) -> Headline | None:
+        n = self.snapshot.row.get(article_id)
+        return None if n is None else self.snapshot.headline(n)
 
     def get(self, article_id: str) -> Article | None:
-        return self._by_id.get(article_id)
+        """The whole article (its body read from the store), with its topics."""
+        snap = self.snapshot
+        n = snap.row.get(article_id)
+        if n is None:
+            return None
+        feed, chunk = snap.feeds[n], snap.chunks[n]
+        record = self.store.body(feed, chunk, article_id)
+        doc = {"id": [article_id], "title": [snap.titles[n]], "link": [snap.links[n]],
+               "published": [snap.published[n]], "categories": [snap.categories[n]]}
+        article = to_article(feed, doc, 0, record, bool(snap.read[n]), bool(snap.starred[n]))
+        return replace(article, topics=snap.topics[n])
 
-    def find(self, prefix: str) -> list[Article]:
+    def find(self, prefix: str) -> list[Headline]:
         """Articles whose id starts with ``prefix``."""
-        return [a for a in self._ordered if a.id.startswith(prefix)]
+        snap = self.snapshot
+        return [snap.headline(n) for n, aid in enumerate(snap.ids) if aid.startswith(prefix)]
 
     # -- views ---------------------------------------------------------------------------------
 
-    def headlines(self, view: Filter = Filter()) -> list[Article]:
+    def headlines(self, view: Filter = Filter()) -> HeadlineRows:
         """Articles matching ``view``, newest first."""
-        topic = normalise_topic(view.topic) if view.topic else None
-        words = view.query.lower().split()
-        out = []
-        for article in self._ordered:
-            if view.starred and not article.starred:
-                continue
-            if view.unread_only and article.read:
-                continue
-            if topic and topic not in article.topics:
-                continue
-            if view.feed and article.feed != view.feed:
-                continue
-            if words:
-                title = article.title.lower()
-                if not all(w in title for w in words):
-                    continue
-            out.append(article)
-        return out
+        return HeadlineRows(self.snapshot, self._rows(view))
+
+    def _rows(self, view: Filter) -> Sequence[int]:
+        snap = self.snapshot
+        query = view.query.lower()
+        memo = self._memo
+        rows: Sequence[int]
+        if (
+            memo is not None and query and memo[0].query and query.startswith(memo[0].query.lower())
+            and replace(memo[0], query="") == replace(view, query="")
+        ):
+            rows = memo[1]  # typing on: the new matches are among the last ones
+        else:
+            if view.starred:
+                rows = [n for n, s in enumerate(snap.starred) if s]
+            elif view.topic:
+                rows = snap.topic_rows(normalise_topic(view.topic))
+            else:
+                rows = range(len(snap))
+            if view.feed:
+                feeds = snap.feeds
+                rows = [n for n in rows if feeds[n] == view.feed]
+            if view.unread_only:
+                read = snap.read
+                rows = [n for n in rows if not read[n]]
+        if query:
+            lows = snap.lows
+            for word in query.split():
+                rows = [n for n in rows if word in lows[n]]
+        self._memo = (view, rows)
+        return rows
 
     def topic_counts(self) -> list[TopicCount]:
         """Every topic with unread and total counts: declared topics first, then by size."""
-        total: Counter[str] = Counter()
-        unread: Counter[str] = Counter()
-        for article in self._ordered:
-            total.update(article.topics)
-            if not article.read:
-                unread.update(article.topics)
-        declared = [normalise_topic(t) for t in self.config.declared_topics]
-        rest = sorted((t for t in total if t not in declared), key=lambda t: (-total[t], t))
-        return [TopicCount(t, unread[t], total[t]) for t in [*declared, *rest]]
+        snap = self.snapshot
+        declared = list(dict.fromkeys(normalise_topic(t) for t in self.config.declared_topics))
+        rest = sorted((t for t in snap.total if t not in declared), key=lambda t: (-snap.total[t], t))
+        return [TopicCount(t, snap.unread[t], snap.total[t]) for t in [*declared, *rest]]
 
     def counts(self) -> tuple[TopicCount, TopicCount]:
         """(all articles, starred articles) with unread and total counts."""
-        unread = sum(1 for a in self._ordered if not a.read)
-        starred = [a for a in self._ordered if a.starred]
+        snap = self.snapshot
+        starred = sum(1 for s, r in zip(snap.starred, snap.read) if s and not r) if snap.starred.count(1) else 0
         return (
-            TopicCount("all", unread, len(self._ordered)),
-            TopicCount("starred", sum(1 for a in starred if not a.read), len(starred)),
+            TopicCount("all", snap.unread_all, len(snap)),
+            TopicCount("starred", starred, snap.starred.count(1)),
         )
 
-    def related(self, article_id: str, limit: int = 10) -> list[tuple[Article, RelatedStory]]:
+    # -- related -------------------------------------------------------------------------------
+
+    def index_related(self) -> None:
+        """Start building the related-stories index in a thread (it is needed at the first
+        open; at 100k articles building it takes a few hundred ms)."""
+        with self._related_lock:
+            if self._related is None and self._related_thread is None:
+                snapshot = self.snapshot
+                self._related_thread = threading.Thread(
+                    target=self._build_related, args=(snapshot,), name="newstui-related", daemon=True
+                )
+                self._related_thread.start()
+
+    def _build_related(self, snapshot: Snapshot) -> None:
+        index = RelatedIndex((aid, digest) for aid, digest in self.store.terms() if aid in snapshot.row)
+        with self._related_lock:
+            if self.snapshot is snapshot:
+                self._related = index
+
+    def related(self, article_id: str, limit: int = 10) -> list[tuple[Headline, RelatedStory]]:
         if self._related is None:
-            self._related = RelatedIndex(self._ordered)
+            self.index_related()
+            thread = self._related_thread
+            if thread is not None:
+                thread.join()
+        index = self._related
+        if index is None:
+            return []
         out = []
-        for story in self._related.related_to(article_id, limit):
-            article = self._by_id.get(story.article_id)
-            if article is not None:
-                out.append((article, story))
+        for story in index.related_to(article_id, limit):
+            headline = self.headline(story.article_id)
+            if headline is not None:
+                out.append((headline, story))
         return out
 
     # -- flags ---------------------------------------------------------------------------------
 
     def set_flags(self, ids: Iterable[str], *, read: bool | None = None, starred: bool | None = None) -> None:
         """Persist first, then update memory, so what the reader shows is what is stored."""
-        ids = [i for i in ids if i in self._by_id]
+        snap = self.snapshot
+        ids = [i for i in ids if i in snap.row]
         self.store.set_flags(ids, read=read, starred=starred)
-        changes = {k: v for k, v in (("read", read), ("starred", starred)) if v is not None}
-        for article_id in ids:
-            updated = replace(self._by_id[article_id], **changes)
-            self._by_id[article_id] = updated
-        self._ordered = [self._by_id[a.id] for a in self._ordered]
+        for name, value in (("read", read), ("starred", starred)):
+            if value is None:
+                continue
+            for article_id in ids:
+                self._seq += 1
+                self._flag_log.append((self._seq, article_id, name, value))
+                snap.set_flag(snap.row[article_id], name, value)
+        if self._memo is not None and (self._memo[0].unread_only or self._memo[0].starred):
+            self._memo = None  # those rows depend on flags

@@ -1,6 +1,12 @@
 """Related stories, first honest version: TF-IDF cosine over the significant words of title and
 summary, with an inverted index so only articles sharing a word are scored.
 
+The words are picked when an article is stored (:func:`digest_terms`, called by the store), so the
+index is built from short strings, never from the summaries: at 100,000 articles it takes well
+under a second and the summaries stay on disk. Words shared by more than one article in
+:data:`COMMON_SHARE` are left out of the scoring (their weight is near zero and their postings are
+long), which keeps one query to a few thousand additions whatever the size of the store.
+
 Each result carries the shared terms that made it related, so the UI can say *why*.
 """
 
@@ -12,8 +18,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newstui.core.models import Article
-from newstui.core.text import html_to_line
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
@@ -30,6 +34,9 @@ STOPWORDS = frozenset(
 )
 _WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
 TITLE_WEIGHT = 2.0
+DIGEST_TERMS = 16  # words kept per article
+SUMMARY_CHARS = 2000
+COMMON_SHARE = 0.02  # words in more than this share of the articles are not scored
 
 
 def terms(text: str) -> list[str]:
@@ -44,6 +51,15 @@ def terms(text: str) -> list[str]:
     return out
 
 
+def digest_terms(title: str, summary_text: str, limit: int = DIGEST_TERMS) -> str:
+    """The words an article is related by: ``"title words|summary words"``, the title's first,
+    then the summary's most frequent, at most ``limit`` in all, each once."""
+    title_terms = list(dict.fromkeys(terms(title)))[:limit]
+    counts = Counter(t for t in terms(summary_text[:SUMMARY_CHARS]) if t not in title_terms)
+    body = [t for t, _ in counts.most_common(max(limit - len(title_terms), 0))]
+    return " ".join(title_terms) + "|" + " ".join(body)
+
+
 @dataclass(frozen=True, slots=True)
 class RelatedStory:
     article_id: str
@@ -52,55 +68,73 @@ class RelatedStory:
 
 
 class RelatedIndex:
-    """Built from a set of articles; answer :meth:`related_to` for any of them."""
+    """Built from ``(article id, digest_terms(...))`` pairs; answers :meth:`related_to`."""
 
-    def __init__(self, articles: Iterable[Article] = ()) -> None:
-        self._weights: dict[str, dict[str, float]] = {}
-        self._postings: dict[str, set[str]] = defaultdict(set)
-        self._raw: dict[str, dict[str, float]] = {}
-        for article in articles:
-            self._raw[article.id] = self._bag(article)
-        self._reweigh()
+    def __init__(self, rows: Iterable[tuple[str, str]] = ()) -> None:
+        self._ids: list[str] = []
+        self._row: dict[str, int] = {}
+        self._digests: list[str] = []
+        title_post: dict[str, list[int]] = defaultdict(list)
+        body_post: dict[str, list[int]] = defaultdict(list)
+        for article_id, digest in rows:
+            row = len(self._ids)
+            self._ids.append(article_id)
+            self._row[article_id] = row
+            self._digests.append(digest)
+            title, _, body = digest.partition("|")
+            for term in title.split():
+                title_post[term].append(row)
+            for term in body.split():
+                body_post[term].append(row)
+        n = len(self._ids)
+        self._title_post, self._body_post = dict(title_post), dict(body_post)
+        df = Counter({t: len(p) for t, p in self._title_post.items()})
+        df.update({t: len(p) for t, p in self._body_post.items()})
+        self._idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+        self._df = df
+        self._common = max(50, int(n * COMMON_SHARE))
+        self._norm = [self._vector_norm(d) for d in self._digests]
 
-    @staticmethod
-    def _bag(article: Article) -> dict[str, float]:
-        bag: dict[str, float] = defaultdict(float)
-        for term in terms(article.title):
-            bag[term] += TITLE_WEIGHT
-        for term in terms(html_to_line(article.summary)[:2000]):
-            bag[term] += 1.0
-        return bag
+    def __len__(self) -> int:
+        return len(self._ids)
 
-    def _reweigh(self) -> None:
-        df: Counter[str] = Counter()
-        for bag in self._raw.values():
-            df.update(bag.keys())
-        n = len(self._raw)
-        idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
-        self._postings = defaultdict(set)
-        self._weights = {}
-        for aid, bag in self._raw.items():
-            vec = {t: (1 + math.log(tf)) * idf[t] for t, tf in bag.items() if idf[t] > 0}
-            norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
-            self._weights[aid] = {t: w / norm for t, w in vec.items()}
-            for term in vec:
-                self._postings[term].add(aid)
+    def _vector(self, digest: str) -> dict[str, float]:
+        title, _, body = digest.partition("|")
+        idf = self._idf
+        vec = {t: idf.get(t, 0.0) for t in body.split()}
+        for t in title.split():
+            vec[t] = TITLE_WEIGHT * idf.get(t, 0.0)
+        return vec
+
+    def _vector_norm(self, digest: str) -> float:
+        return math.sqrt(sum(w * w for w in self._vector(digest).values())) or 1.0
 
     def related_to(self, article_id: str, limit: int = 10, min_score: float = 0.08) -> list[RelatedStory]:
-        mine = self._weights.get(article_id)
-        if not mine:
+        row = self._row.get(article_id)
+        if row is None:
             return []
-        scores: dict[str, float] = defaultdict(float)
+        mine = self._vector(self._digests[row])
+        norm = self._norm[row]
+        scores: dict[int, float] = defaultdict(float)
         for term, weight in mine.items():
-            for other in self._postings[term]:
-                if other != article_id:
-                    scores[other] += weight * self._weights[other][term]
+            if weight <= 0 or self._df[term] > self._common:
+                continue
+            w = weight / norm
+            idf = self._idf[term]
+            for other in self._title_post.get(term, ()):
+                scores[other] += w * TITLE_WEIGHT * idf
+            for other in self._body_post.get(term, ()):
+                scores[other] += w * idf
+        scores.pop(row, None)
+        norms = self._norm
         ranked = sorted(
-            ((s, aid) for aid, s in scores.items() if s >= min_score), key=lambda p: (-p[0], p[1])
-        )[:limit]
+            ((s / norms[r], r) for r, s in scores.items()), key=lambda p: (-p[0], self._ids[p[1]])
+        )
         out = []
-        for score, aid in ranked:
-            theirs = self._weights[aid]
-            shared = sorted(set(mine) & set(theirs), key=lambda t: -(mine[t] * theirs[t]))
-            out.append(RelatedStory(aid, round(score, 4), tuple(shared[:4])))
+        for score, other in ranked[:limit]:
+            if score < min_score:
+                break
+            theirs = self._vector(self._digests[other])
+            shared = sorted(set(mine) & set(theirs), key=lambda t: (-(mine[t] * theirs[t]), t))
+            out.append(RelatedStory(self._ids[other], round(score, 4), tuple(shared[:4])))
         return out

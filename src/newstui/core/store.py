@@ -1,9 +1,31 @@
-"""The local store: articles in one TinyDB file, per-feed status in a second, small one.
+"""The local store, TinyDB files laid out for 100,000 articles.
 
-Nothing outside this module sees TinyDB. Articles are converted to and from plain dicts here;
-writes are batched (one file write per refreshed feed, one per flag change) and atomic; a file lock
-serialises writers across processes and the storage re-reads the file when another process changed
-it, so a cron ``newstui refresh`` and an open reader don't lose each other's changes.
+Files, all beside ``path`` (``newstui.json`` by default) and sharing its stem:
+
+=========================  =======================================================================
+``newstui.json``           headlines: per feed one document of columns (id, title, link, date,
+                           categories, matched topic rules, shard, body digest); what the
+                           headline list needs, read at start (~25 MB at 100k articles)
+``newstui.bodies/*.json``  summaries, full text, guid, author: shards of 64 articles per feed,
+                           read one at a time (:mod:`newstui.core.body_shards`)
+``newstui.terms.json``     per article the words it is related by, read after the first paint
+``newstui.flags.json``     read and starred ids, plus ``newstui.flags.log``, the journal a flag
+                           change is appended to (:mod:`newstui.core.flag_journal`)
+``newstui.feeds.json``     per feed refresh status (conditional GET validators, errors, backoff)
+``newstui.lock``           ``flock`` that serialises writers across processes
+=========================  =======================================================================
+
+Every file is replaced atomically (temporary file, fsync, rename): a crash leaves the old or the
+new version of each. A write goes in an order where any prefix of it leaves a loadable store that
+lost nothing stored before: new bodies first, then the headlines that point at them, then terms
+and statuses, and only then bodies that retention dropped. A flag change appends to the journal
+and rewrites nothing.
+
+Two processes (the open reader and a ``newstui refresh`` from cron): writers take the lock and
+re-read any file another process replaced (each cached copy is keyed by inode, size and mtime), so
+neither loses the other's articles; flags go through the journal, which both append to.
+
+Nothing outside this module (and its helpers) sees TinyDB or these layouts.
 """
 
 from __future__ import annotations
@@ -12,186 +34,111 @@ import fcntl
 import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
-from datetime import UTC, datetime
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from newstui.core.body_shards import BodyShards
+from newstui.core.flag_journal import Flags
+from newstui.core.headline_table import SEP, HeadlineTable
 from newstui.core.models import Article, FeedStatus
+from newstui.core.related import digest_terms
 from newstui.core.storage import AtomicOrjsonStorage, StoreCorrupt
+from newstui.core.store_records import (
+    body_record,
+    doc_to_status,
+    from_epoch,
+    headline_row,
+    legacy_article,
+    status_to_doc,
+    to_article,
+)
+from newstui.core.text import html_to_line
 
-__all__ = ["FeedUpdate", "Store", "StoreCorrupt", "StoreError"]
+if TYPE_CHECKING:
+    from newstui.core.topics import TopicClassifier
 
-ARTICLES = "articles"
+__all__ = ["FeedUpdate", "Store", "StoreCorrupt", "StoreError", "status_to_doc"]
+
+HEADLINES = "headlines"
+META = "meta"
+TERMS = "terms"
 FEEDS = "feeds"
-# Fields that a refresh may update on an article already stored; read/starred are the user's.
-_CONTENT_FIELDS = ("title", "link", "guid", "author", "published", "summary", "content", "categories")
+LEGACY_ARTICLES = "articles"  # stores before 0.3: one document per article, flags inside
+FORMAT = 3
 
 
 @dataclass(slots=True)
 class FeedUpdate:
-    """One feed's share of a batched store write (see :meth:`Store.apply_refresh`)."""
+    """One feed's share of a batched store write (see :meth:`Store.apply_refresh`).
 
-    status: FeedStatus
+    ``keep`` and ``max_age_days`` are the feed's retention: the newest ``keep`` articles, none
+    published more than ``max_age_days`` ago; starred articles always stay.
+    """
+
+    status: FeedStatus | None
     articles: Sequence[Article] = ()
     keep: int | None = None
     new_ids: tuple[str, ...] = ()
+    max_age_days: float | None = None
+    feed: str = ""
 
-
-class _ArticleTable:
-    """The articles table of the store file (key → document), changed in place."""
-
-    def __init__(self, docs: dict[str, dict[str, Any]]) -> None:
-        self.docs = docs
-        self.by_id = {doc["id"]: key for key, doc in docs.items()}
-        # Explicit keys from this fresh read: TinyDB's own next-id counter is cached per process
-        # and would overwrite documents another process inserted meanwhile.
-        self.next_key = max((int(k) for k in docs), default=0) + 1
-
-    def merge(self, incoming: Iterable[Article]) -> tuple[list[str], bool]:
-        """Insert new articles, update the content of known ones (read/starred are the user's).
-        Returns the new ids, and whether anything changed."""
-        new_ids: list[str] = []
-        changed = False
-        for article in incoming:
-            doc = article_to_doc(article)
-            key = self.by_id.get(article.id)
-            if key is None:
-                key = str(self.next_key)
-                self.next_key += 1
-                self.docs[key] = doc
-                self.by_id[article.id] = key
-                new_ids.append(article.id)
-                continue
-            old = self.docs[key]
-            for name in _CONTENT_FIELDS:
-                if old.get(name) != doc[name]:
-                    old[name] = doc[name]
-                    changed = True
-        return new_ids, changed or bool(new_ids)
-
-    def keys_of(self, feed: str) -> list[str]:
-        return [key for key, doc in self.docs.items() if doc.get("feed") == feed]
-
-    def prune(self, keys: list[str], keep: int) -> list[str]:
-        """Drop, of one feed's ``keys``, those past the newest ``keep`` (starred ones never)."""
-        if len(keys) <= keep:
-            return []
-        newest = sorted(((self.docs[key].get("published") or "", key) for key in keys), reverse=True)
-        dropped = [key for _, key in newest[keep:] if not self.docs[key].get("starred")]
-        for key in dropped:
-            self.by_id.pop(self.docs.pop(key)["id"], None)
-        return dropped
+    def __post_init__(self) -> None:
+        if not self.feed and self.status is not None:
+            self.feed = self.status.feed
 
 
 class StoreError(Exception):
     """The store can't be opened or written; the message says which file and why."""
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def article_to_doc(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "feed": article.feed,
-        "title": article.title,
-        "link": article.link,
-        "guid": article.guid,
-        "author": article.author,
-        "published": _iso(article.published),
-        "summary": article.summary,
-        "content": article.content,
-        "categories": list(article.categories),
-        "read": article.read,
-        "starred": article.starred,
-        "fetched": _iso(article.fetched),
-    }
-
-
-def doc_to_article(doc: dict[str, Any]) -> Article:
-    return Article(
-        id=doc["id"],
-        feed=doc.get("feed", ""),
-        title=doc.get("title", ""),
-        link=doc.get("link", ""),
-        guid=doc.get("guid", ""),
-        author=doc.get("author", ""),
-        published=_dt(doc.get("published")),
-        summary=doc.get("summary", ""),
-        content=doc.get("content", ""),
-        categories=tuple(doc.get("categories") or ()),
-        read=bool(doc.get("read")),
-        starred=bool(doc.get("starred")),
-        fetched=_dt(doc.get("fetched")),
-    )
-
-
-_STATUS_FIELDS = {f.name: f for f in fields(FeedStatus)}
-_STATUS_DATES = ("checked_at", "last_success", "retry_at", "next_due")
-
-
-def status_to_doc(status: FeedStatus) -> dict[str, Any]:
-    doc = {name: getattr(status, name) for name in _STATUS_FIELDS}
-    for name in _STATUS_DATES:
-        doc[name] = _iso(doc[name])
-    doc["warnings"] = list(status.warnings)
-    return doc
-
-
-def doc_to_status(doc: dict[str, Any]) -> FeedStatus:
-    """A stored status; fields missing from older stores take their defaults."""
-    values = {k: v for k, v in doc.items() if k in _STATUS_FIELDS}
-    for name in _STATUS_DATES:
-        if name in values:
-            values[name] = _dt(values[name])
-    values["checked_at"] = values.get("checked_at") or datetime.min.replace(tzinfo=UTC)
-    values["warnings"] = tuple(values.get("warnings") or ())
-    values.setdefault("url", "")
-    values.setdefault("ok", False)
-    return FeedStatus(**values)
-
-
 class Store:
-    """Articles in one JSON file at ``path``, feed statuses in a small one beside it."""
-
-    def __init__(self, path: str | os.PathLike[str], *, check: bool = True) -> None:
-        """Open (or create) the store. ``check`` reads the article file at once, so a damaged one is
-        reported now; ``newstui refresh`` skips that, because a refresh where nothing changed
-        never needs the articles (a damaged file is then reported at the first write)."""
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        check: bool = True,
+        classifier: TopicClassifier | None = None,
+    ) -> None:
+        """Open (or create) the store. ``check`` reads the headline file at once, so a damaged
+        one is reported now (``newstui refresh`` skips that: a refresh where nothing changed
+        never needs it). ``classifier`` matches the ``[topics.NAME]`` rules as articles are
+        stored (see :mod:`newstui.core.topics`)."""
         self.path = Path(path)
+        self.classifier = classifier
+        stem, suffix = self.path.stem, self.path.suffix or ".json"
+        folder = self.path.parent
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             self._lock_file = open(self.path.with_name(self.path.name + ".lock"), "a+b")  # noqa: SIM115
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc.strerror or exc}") from exc
         self._thread_lock = threading.RLock()
         self._db = TinyDB(self.path, storage=AtomicOrjsonStorage)
         self._storage: AtomicOrjsonStorage = self._db.storage  # type: ignore[assignment]
-        self._articles = self._db.table(ARTICLES, cache_size=0)
-        # Feed statuses live in a small file of their own: a refresh where nothing changed
-        # (all 304s) rewrites a few kilobytes, not every article.
-        self.status_path = self.path.with_name(f"{self.path.stem}.feeds{self.path.suffix or '.json'}")
+        self.status_path = folder / f"{stem}.feeds{suffix}"
         self._status_db = TinyDB(self.status_path, storage=AtomicOrjsonStorage)
         self._status_storage: AtomicOrjsonStorage = self._status_db.storage  # type: ignore[assignment]
         self._feeds = self._status_db.table(FEEDS, cache_size=0)
+        self._terms = AtomicOrjsonStorage(folder / f"{stem}.terms{suffix}")
+        self.shards = BodyShards(folder / f"{stem}.bodies")
+        self.flags = Flags(folder / f"{stem}.flags{suffix}", folder / f"{stem}.flags.log",
+                           folder / f"{stem}.flags.lock")
         with self._locked():
             if not check and (self.status_path.exists() or not self.path.exists()):
                 return
-            data = self._storage.read()  # read once now, so a corrupt file is reported at open
-            old = (data or {}).get(FEEDS)
+            data = self._storage.read() or {}  # read once now, so a corrupt file is reported at open
+            old = data.get(FEEDS)
             if old and not self.status_path.exists():
                 # Stores before 0.2 kept statuses in the main file: move them over once.
                 self._status_storage.write({FEEDS: old})
+            if LEGACY_ARTICLES in data:
+                self._migrate(data)
 
     # -- locking -------------------------------------------------------------------------------
 
@@ -209,8 +156,25 @@ class Store:
             finally:
                 fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_UN)
 
+    @contextmanager
+    def _editing(self) -> Iterator[None]:
+        """Around in-place changes to cached file contents: if anything fails before they are
+        written, forget the half-changed copies, so the next read comes from the intact files."""
+        try:
+            yield
+        except BaseException:
+            for storage in (self._storage, self._status_storage, self._terms):
+                storage.forget()
+            self.shards.forget()
+            raise
+
     def close(self) -> None:
         with self._thread_lock:
+            try:
+                self.flags.fold()
+            except OSError:
+                pass  # the journal stays; the next open reads it
+            self.flags.close()
             self._db.close()
             self._status_db.close()
             self._lock_file.close()
@@ -221,129 +185,317 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- articles ------------------------------------------------------------------------------
+    # -- reading -------------------------------------------------------------------------------
 
-    def _docs(self) -> dict[str, tuple[int, dict[str, Any]]]:
-        return {doc["id"]: (doc.doc_id, doc) for doc in self._articles.all()}
+    def _data(self) -> dict[str, Any]:
+        data = self._storage.read() or {}
+        if LEGACY_ARTICLES in data:  # written by an older newstui after this store was opened
+            with self._locked():
+                data = self._storage.read() or {}
+                if LEGACY_ARTICLES in data:
+                    self._migrate(data)
+                data = self._storage.read() or {}
+        return data
+
+    def headline_docs(self) -> list[dict[str, Any]]:
+        """Every feed's headline document, as stored now (see :mod:`~newstui.core.headline_table`).
+        Read-only: the documents are the store's cached copy."""
+        return list((self._data().get(HEADLINES) or {}).values())
+
+    def headlines_stamp(self) -> tuple[int, int, int] | None:
+        """Changes whenever the headlines change (a refresh here or in another process)."""
+        return self._storage._file_stamp()
+
+    def rules_fingerprint(self) -> str:
+        """The topic rules the stored keyword matches were made with ("" if unknown)."""
+        meta = next(iter((self._data().get(META) or {}).values()), {})
+        return meta.get("rules", "")
+
+    def terms(self) -> Iterator[tuple[str, str]]:
+        """(article id, the words it is related by) for every article that has them."""
+        data = self._terms.read() or {}
+        for doc in (data.get(TERMS) or {}).values():
+            yield from doc["terms"].items()
+
+    def flag_sets(self) -> tuple[set[str], set[str]]:
+        """(read ids, starred ids), as every process left them."""
+        return self.flags.current()
+
+    def body(self, feed: str, chunk: int, article_id: str) -> dict[str, Any] | None:
+        return self.shards.get(feed, chunk, article_id)
 
     def articles(self) -> list[Article]:
-        with self._locked():
-            return [doc_to_article(doc) for doc in self._articles.all()]
+        """Every article in full (reads every body shard: for export and tests, not the reader)."""
+        read, starred = self.flag_sets()
+        out = []
+        for doc in self.headline_docs():
+            feed = doc["feed"]
+            bodies: dict[int, dict[str, dict[str, Any]]] = {}
+            for i, aid in enumerate(doc["id"]):
+                chunk = doc["chunk"][i]
+                if chunk not in bodies:
+                    bodies[chunk] = self.shards.read(feed, chunk)
+                out.append(to_article(feed, doc, i, bodies[chunk].get(aid), aid in read, aid in starred))
+        return out
 
     def article(self, article_id: str) -> Article | None:
-        with self._locked():
-            for doc in self._articles.all():
-                if doc["id"] == article_id:
-                    return doc_to_article(doc)
+        for doc in self.headline_docs():
+            if article_id in doc["id"]:
+                i = doc["id"].index(article_id)
+                record = self.shards.get(doc["feed"], doc["chunk"][i], article_id)
+                read, starred = self.flag_sets()
+                return to_article(doc["feed"], doc, i, record, article_id in read, article_id in starred)
         return None
+
+    def feed_stats(self) -> dict[str, tuple[int, datetime | None]]:
+        """Per feed: how many articles are stored and the newest one's publication time."""
+        out = {}
+        for doc in self.headline_docs():
+            dates = [p for p in doc["published"] if p is not None]
+            out[doc["feed"]] = (len(doc["id"]), from_epoch(max(dates)) if dates else None)
+        return {feed: stats for feed, stats in out.items() if stats[0]}
+
+    # -- flags ---------------------------------------------------------------------------------
+
+    def set_flags(self, ids: Iterable[str], *, read: bool | None = None, starred: bool | None = None) -> None:
+        """Set read and/or starred on every article in ``ids``: one journal line, no rewrite."""
+        try:
+            self.flags.set(ids, read=read, starred=starred)
+        except OSError as exc:
+            raise StoreError(f"cannot write the flags of the store at {self.path}: {exc.strerror or exc}") from exc
+
+    # -- writing -------------------------------------------------------------------------------
 
     def upsert_articles(self, articles: Iterable[Article]) -> list[str]:
         """Insert new articles and update the content of known ones, keeping read/starred.
-
-        Returns the ids of the articles that were new; one file write, none if nothing changed.
-        """
-        incoming = list(articles)
-        with self._locked(), self._editing():
-            data = self._storage.read() or {}
-            table = _ArticleTable(data.setdefault(ARTICLES, {}))
-            new_ids, changed = table.merge(incoming)
-            if changed:
-                self._storage.write(data)
-        return new_ids
-
-    def set_flags(self, ids: Iterable[str], *, read: bool | None = None, starred: bool | None = None) -> None:
-        """Set read and/or starred on every article in ``ids`` with one write."""
-        fields: dict[str, Any] = {}
-        if read is not None:
-            fields["read"] = read
-        if starred is not None:
-            fields["starred"] = starred
-        wanted = set(ids)
-        if not fields or not wanted:
-            return
-        with self._locked():
-            doc_ids = [doc_id for aid, (doc_id, _) in self._docs().items() if aid in wanted]
-            if doc_ids:
-                self._articles.update(fields, doc_ids=doc_ids)
+        Returns the ids of the articles that were new."""
+        by_feed: dict[str, list[Article]] = {}
+        for article in articles:
+            by_feed.setdefault(article.feed, []).append(article)
+        updates = [FeedUpdate(None, batch, feed=feed) for feed, batch in by_feed.items()]
+        self.apply_refresh(updates)
+        return [i for u in updates for i in u.new_ids]
 
     def prune(self, feed: str, keep: int) -> int:
         """Keep the newest ``keep`` articles of ``feed`` (starred ones always stay)."""
+        update = FeedUpdate(None, (), keep=keep, feed=feed)
         with self._locked(), self._editing():
-            data = self._storage.read() or {}
-            table = _ArticleTable(data.setdefault(ARTICLES, {}))
-            dropped = table.prune(table.keys_of(feed), keep)
-            if dropped:
-                self._storage.write(data)
-        return len(dropped)
+            return self._write([update], prune_only=True)
 
     def apply_refresh(self, updates: Sequence[FeedUpdate]) -> list[FeedStatus]:
-        """Store what a refresh brought for several feeds with one read and one atomic write.
+        """Store what a refresh brought for several feeds at once.
 
         For each update: its articles are upserted (new ones inserted, content of known ones
-        updated, read/starred kept), the feed is pruned to ``keep`` newest (starred stay), and its
-        status saved with ``new_articles`` set. Returns the saved statuses, in order, and fills
-        each update's ``new_ids``.
+        updated, flags kept), its retention applied, and its status saved with ``new_articles``
+        set. Returns the saved statuses, in order, and fills each update's ``new_ids``.
         """
         with self._locked(), self._editing():
-            return self._apply(updates)
+            self._write(updates)
+            return self._save_statuses(updates)
 
-    @contextmanager
-    def _editing(self) -> Iterator[None]:
-        """Around in-place changes to the cached file contents: if anything fails before they are
-        written, forget the half-changed copies, so the next read comes from the intact files."""
-        try:
-            yield
-        except BaseException:
-            self._storage.forget()
-            self._status_storage.forget()
-            raise
+    def _write(self, updates: Sequence[FeedUpdate], *, prune_only: bool = False,
+               data: dict[str, Any] | None = None) -> int:
+        if not prune_only and not any(u.articles for u in updates):
+            return 0
+        if data is None:
+            data = self._storage.read() or {}
+        table = HeadlineTable(data.setdefault(HEADLINES, {}))
+        meta_docs = data.setdefault(META, {})
+        meta = meta_docs.setdefault("1", {"format": FORMAT})
+        terms_data = self._terms.read() or {}
+        terms = {doc["feed"]: doc for doc in terms_data.setdefault(TERMS, {}).values()}
+        had_rows = len(table) > 0
+        added: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
+        changed = False
+        for update in updates:
+            new_ids, touched = self._merge(table, update, added, terms, terms_data[TERMS])
+            update.new_ids = tuple(new_ids)
+            changed = changed or touched
+        fingerprint = self.classifier.fingerprint if self.classifier else ""
+        if changed and meta.get("rules", "") != fingerprint:
+            # Rows matched by other rules (or none) are mixed in: Library will ask for a reindex.
+            meta["rules"] = "" if had_rows else fingerprint
+        with ExitStack() as stack:
+            dropped = self._retention(table, updates, stack)
+            for (feed, _), ids in dropped.items():
+                feed_terms = terms.get(feed, {}).get("terms", {})
+                for aid in ids:
+                    feed_terms.pop(aid, None)
+            if not changed and not dropped:
+                return 0
+            # 1. new and changed bodies, 2. the headlines pointing at them, 3. terms.
+            for (feed, chunk), records in added.items():
+                stored = self.shards.read(feed, chunk)
+                stored.update(records)
+                self.shards.write(feed, chunk, stored)
+            gone = {aid for ids in dropped.values() for aid in ids}
+            for update in updates:
+                update.new_ids = tuple(i for i in update.new_ids if i not in gone)
+            self._storage.write(data)
+            self._terms.write(terms_data)
+            # 4. bodies nobody points at any more, 5. their flags.
+            for (feed, chunk), ids in dropped.items():
+                stored = self.shards.read(feed, chunk)
+                self.shards.write(feed, chunk, {k: v for k, v in stored.items() if k not in ids})
+            if gone:
+                self.flags.set(sorted(gone), forget=True)
+        return len(gone)
 
-    def _apply(self, updates: Sequence[FeedUpdate]) -> list[FeedStatus]:
-        saved: list[FeedStatus] = []
-        touched = any(update.articles for update in updates)
-        data = (self._storage.read() or {}) if touched else {}
-        articles = data.setdefault(ARTICLES, {})
+    def _merge(self, table: HeadlineTable, update: FeedUpdate,
+               added: dict[tuple[str, int], dict[str, dict[str, Any]]],
+               terms: dict[str, dict[str, Any]], terms_docs: dict[str, Any]) -> tuple[list[str], bool]:
+        if not update.articles:
+            return [], False
+        new_ids: list[str] = []
+        changed = False
+        docs: dict[str, tuple[dict[str, Any], dict[str, int]]] = {}
+        for article in {a.id: a for a in update.articles}.values():
+            feed = table.feed_of(article.id) or article.feed
+            if feed not in docs:
+                doc = table.feed_doc(feed)
+                docs[feed] = (doc, table.index(doc))
+            doc, index = docs[feed]
+            record = body_record(article)
+            i = index.get(article.id)
+            if i is not None:
+                chunk = doc["chunk"][i]
+                row = headline_row(article, record, doc["kw"][i], chunk)
+                body_changed = row["hash"] != doc["hash"][i]
+                if body_changed or row["title"] != doc["title"][i]:
+                    row["kw"], digest = self._digest(article)
+                    self._terms_doc(terms, terms_docs, feed)["terms"][article.id] = digest
+                if body_changed:
+                    added.setdefault((feed, chunk), {})[article.id] = record
+                changed = table.update(doc, i, row) or changed
+                continue
+            chunk = table.open_chunk(doc)
+            kw, digest = self._digest(article)
+            index[article.id] = len(doc["id"])
+            table.append(doc, headline_row(article, record, kw, chunk))
+            self._terms_doc(terms, terms_docs, feed)["terms"][article.id] = digest
+            added.setdefault((feed, chunk), {})[article.id] = record
+            new_ids.append(article.id)
+            changed = True
+        return new_ids, changed
+
+    @staticmethod
+    def _terms_doc(terms: dict[str, dict[str, Any]], docs: dict[str, Any], feed: str) -> dict[str, Any]:
+        doc = terms.get(feed)
+        if doc is None:
+            doc = terms[feed] = {"feed": feed, "terms": {}}
+            docs[str(max((int(k) for k in docs), default=0) + 1)] = doc
+        return doc
+
+    def _digest(self, article: Article) -> tuple[str, str]:
+        """(the topic rules it matches, the words it is related by), from title and summary."""
+        text = html_to_line(article.summary or article.content[:4000])
+        kw = self.classifier.keyword_topics(article.title, text) if self.classifier else ()
+        return SEP.join(kw), digest_terms(article.title, text)
+
+    def _retention(self, table: HeadlineTable, updates: Sequence[FeedUpdate],
+                   stack: ExitStack) -> dict[tuple[str, int], set[str]]:
+        """Drop what the updates' retention says, from ``table``; the dropped ids by shard.
+
+        Applied to the feeds in ``updates`` whenever the headlines are written anyway. If
+        anything is to go, the flag lock is taken (and held until the caller is done), so an
+        article starred meanwhile in another process is never dropped."""
+        rules: dict[str, tuple[int | None, float | None]] = {}
+        now = datetime.now(UTC)
+        for update in updates:
+            oldest = (now - timedelta(days=update.max_age_days)).timestamp() if update.max_age_days else None
+            if update.keep is not None or oldest is not None:
+                rules[update.feed] = (update.keep, oldest)
+        if not rules:
+            return {}
+        candidates = {feed: table.retention(table.by_feed[feed], keep, oldest, set())
+                      for feed, (keep, oldest) in rules.items() if feed in table.by_feed}
+        if not any(candidates.values()):
+            return {}
+        stack.enter_context(self.flags.locked())
+        starred = self.flags.starred()
+        dropped: dict[tuple[str, int], set[str]] = {}
+        for feed, drop in candidates.items():
+            if not drop:
+                continue
+            doc = table.by_feed[feed]
+            keep, oldest = rules[feed]
+            drop = table.retention(doc, keep, oldest, starred)
+            for i in drop:
+                dropped.setdefault((feed, doc["chunk"][i]), set()).add(doc["id"][i])
+            table.remove(doc, drop)
+        return dropped
+
+    def _save_statuses(self, updates: Sequence[FeedUpdate]) -> list[FeedStatus]:
+        statuses = [u for u in updates if u.status is not None]
+        if not statuses:
+            return []
         status_data = self._status_storage.read() or {}
         feeds = status_data.setdefault(FEEDS, {})
-        table = _ArticleTable(articles)
         status_key = {doc["feed"]: key for key, doc in feeds.items()}
-        next_status = max((int(k) for k in feeds), default=0) + 1
-        # Each feed's article keys, for pruning: built once per write, not once per feed.
-        by_feed: dict[str, list[str]] = {}
-        if any(u.articles and u.keep is not None for u in updates):
-            for key, doc in articles.items():
-                by_feed.setdefault(doc.get("feed", ""), []).append(key)
-        for update in updates:
-            new_ids, _ = table.merge(update.articles)
-            if update.articles and update.keep is not None:
-                mine = by_feed.setdefault(update.status.feed, [])
-                mine.extend(table.by_id[i] for i in new_ids)
-                dropped = set(table.prune(mine, update.keep))
-                by_feed[update.status.feed] = [k for k in mine if k not in dropped]
-            update.new_ids = tuple(i for i in new_ids if i in table.by_id)  # some pruned at once
+        next_key = max((int(k) for k in feeds), default=0) + 1
+        saved = []
+        for update in statuses:
+            assert update.status is not None
             status = replace(update.status, new_articles=len(update.new_ids))
             key = status_key.get(status.feed)
             if key is None:
-                key = status_key[status.feed] = str(next_status)
-                next_status += 1
+                key = status_key[status.feed] = str(next_key)
+                next_key += 1
             feeds[key] = status_to_doc(status)
             saved.append(status)
-        if touched:
-            data.pop(FEEDS, None)  # left over from a store before 0.2 (moved at open)
-            self._storage.write(data)
         # Articles first, statuses second: killed in between, the next refresh just asks again
         # with the old validators and finds the articles already stored.
         self._status_storage.write(status_data)
         return saved
 
-    def feed_stats(self) -> dict[str, tuple[int, datetime | None]]:
-        """Per feed: how many articles are stored and the newest one's publication time."""
-        stats: dict[str, tuple[int, str]] = {}
-        with self._locked():
-            for doc in self._articles.all():
-                count, newest = stats.get(doc.get("feed", ""), (0, ""))
-                stats[doc.get("feed", "")] = (count + 1, max(newest, doc.get("published") or ""))
-        return {feed: (count, _dt(newest) if newest else None) for feed, (count, newest) in stats.items()}
+    def reindex(self, classifier: TopicClassifier | None = None) -> None:
+        """Match every stored article against the topic rules again, and pick its related words
+        again (after the rules changed): one pass over the body shards, one write."""
+        if classifier is not None:
+            self.classifier = classifier
+        with self._locked(), self._editing():
+            data = self._storage.read() or {}
+            table = HeadlineTable(data.setdefault(HEADLINES, {}))
+            terms_docs: dict[str, Any] = {}
+            for n, doc in enumerate(table.docs.values(), 1):
+                feed = doc["feed"]
+                digests: dict[str, str] = {}
+                bodies: dict[int, dict[str, dict[str, Any]]] = {}
+                for i, aid in enumerate(doc["id"]):
+                    chunk = doc["chunk"][i]
+                    if chunk not in bodies:
+                        bodies[chunk] = self.shards.read(feed, chunk)
+                    record = bodies[chunk].get(aid) or {}
+                    article = Article(aid, feed, doc["title"][i], summary=record.get("summary", ""),
+                                      content=record.get("content", ""))
+                    doc["kw"][i], digests[aid] = self._digest(article)
+                terms_docs[str(n)] = {"feed": feed, "terms": digests}
+            data.setdefault(META, {})["1"] = {
+                "format": FORMAT, "rules": self.classifier.fingerprint if self.classifier else ""
+            }
+            self._storage.write(data)
+            self._terms.write({TERMS: terms_docs})
+
+    def _migrate(self, data: dict[str, Any]) -> None:
+        """A store before 0.3 (one document per article, flags inside) into this layout, in the
+        same crash-safe order as any write: the old file is replaced last."""
+        legacy = [legacy_article(doc) for doc in (data.get(LEGACY_ARTICLES) or {}).values()]
+        data.pop(LEGACY_ARTICLES, None)
+        data.pop(FEEDS, None)
+        data.setdefault(HEADLINES, {})
+        read = [a.id for a in legacy if a.read]
+        starred = [a.id for a in legacy if a.starred]
+        self.flags.set(read, read=True)
+        self.flags.set(starred, starred=True)
+        by_feed: dict[str, list[Article]] = {}
+        for article in legacy:
+            by_feed.setdefault(article.feed, []).append(article)
+        self._storage.forget()
+        try:
+            self._write([FeedUpdate(None, batch, feed=feed) for feed, batch in by_feed.items()],
+                        data=data)
+        finally:
+            self._storage.forget()
 
     # -- feed status ---------------------------------------------------------------------------
 
@@ -363,4 +515,3 @@ class Store:
             else:
                 next_id = max((d.doc_id for d in self._feeds.all()), default=0) + 1
                 self._feeds.insert(Document(doc, doc_id=next_id))
-

@@ -1,0 +1,131 @@
+"""The headline table: what the headline list needs, one TinyDB document per feed, in columns.
+
+Per feed one document ``{"feed": name, "id": [...], "title": [...], ...}`` whose lists run in
+step: row ``i`` of the feed is ``id[i]``, ``title[i]`` and so on. Columns of plain strings and
+numbers, no object per article: orjson reads 100,000 rows of them in about 0.1 s, where one dict
+per article took over a second (each dict is a container the garbage collector walks). Summaries
+and bodies are not here: they live in body shards (:mod:`newstui.core.body_shards`), read one at a
+time when an article is opened.
+
+Columns
+  id          the article id
+  title, link plain text
+  published   seconds since the epoch (UTC), or None
+  categories  the feed's categories for it, joined with U+001F (cleaned text never contains it)
+  kw          the ``[topics.NAME]`` rules its title and summary matched, joined the same way
+  chunk       which body shard of the feed holds its summary and text (see body_shards)
+  hash        a digest of what the shard holds for it, so a refresh knows unchanged bodies
+              without reading the shard
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+COLUMNS = ("id", "title", "link", "published", "categories", "kw", "chunk", "hash")
+SEP = "\x1f"
+CHUNK_ROWS = 64  # articles per body shard: opening one reads ~100-300 KB
+
+
+def empty_doc(feed: str) -> dict[str, Any]:
+    doc: dict[str, Any] = {"feed": feed}
+    for name in COLUMNS:
+        doc[name] = []
+    return doc
+
+
+class HeadlineTable:
+    """The ``headlines`` table of the store file (key → feed document), changed in place."""
+
+    def __init__(self, docs: dict[str, dict[str, Any]]) -> None:
+        self.docs = docs
+        self.by_feed: dict[str, dict[str, Any]] = {doc["feed"]: doc for doc in docs.values()}
+        self._next_key = max((int(k) for k in docs), default=0) + 1
+        self._where: dict[str, str] | None = None  # article id → feed, built when first needed
+
+    def feed_doc(self, feed: str) -> dict[str, Any]:
+        doc = self.by_feed.get(feed)
+        if doc is None:
+            doc = self.by_feed[feed] = empty_doc(feed)
+            self.docs[str(self._next_key)] = doc
+            self._next_key += 1
+        return doc
+
+    def feed_of(self, article_id: str) -> str | None:
+        if self._where is None:
+            self._where = {aid: doc["feed"] for doc in self.docs.values() for aid in doc["id"]}
+        return self._where.get(article_id)
+
+    def rows(self) -> Iterator[tuple[str, int]]:
+        for doc in self.docs.values():
+            for i in range(len(doc["id"])):
+                yield doc["feed"], i
+
+    def __len__(self) -> int:
+        return sum(len(doc["id"]) for doc in self.docs.values())
+
+    # -- changes -------------------------------------------------------------------------------
+
+    @staticmethod
+    def index(doc: dict[str, Any]) -> dict[str, int]:
+        return {aid: i for i, aid in enumerate(doc["id"])}
+
+    @staticmethod
+    def open_chunk(doc: dict[str, Any]) -> int:
+        """The feed's shard that takes new articles: the newest, until it holds CHUNK_ROWS."""
+        chunks = doc["chunk"]
+        if not chunks:
+            return 0
+        newest = max(chunks)
+        return newest if chunks.count(newest) < CHUNK_ROWS else newest + 1
+
+    def append(self, doc: dict[str, Any], row: dict[str, Any]) -> None:
+        for name in COLUMNS:
+            doc[name].append(row[name])
+        if self._where is not None:
+            self._where[row["id"]] = doc["feed"]
+
+    @staticmethod
+    def update(doc: dict[str, Any], i: int, row: dict[str, Any]) -> bool:
+        """Set row ``i`` to ``row`` (its chunk is kept); whether anything changed."""
+        changed = False
+        for name in COLUMNS:
+            if name != "chunk" and doc[name][i] != row[name]:
+                doc[name][i] = row[name]
+                changed = True
+        return changed
+
+    def remove(self, doc: dict[str, Any], drop: Iterable[int]) -> None:
+        dropped = set(drop)
+        if not dropped:
+            return
+        keep = [i for i in range(len(doc["id"])) if i not in dropped]
+        if self._where is not None:
+            for i in dropped:
+                self._where.pop(doc["id"][i], None)
+        for name in COLUMNS:
+            column = doc[name]
+            doc[name] = [column[i] for i in keep]
+
+    @staticmethod
+    def retention(
+        doc: dict[str, Any], keep: int | None, oldest: float | None, starred: set[str]
+    ) -> list[int]:
+        """Rows past the newest ``keep`` or published before ``oldest`` (never a starred one)."""
+        ids, published = doc["id"], doc["published"]
+        if keep is None and oldest is None:
+            return []
+        order = sorted(range(len(ids)), key=lambda i: (published[i] or 0, ids[i]), reverse=True)
+        drop = []
+        for rank, i in enumerate(order):
+            too_many = keep is not None and rank >= keep
+            too_old = oldest is not None and published[i] is not None and published[i] < oldest
+            if (too_many or too_old) and ids[i] not in starred:
+                drop.append(i)
+        return drop
+
+    @staticmethod
+    def chunk_sizes(doc: dict[str, Any]) -> Counter[int]:
+        return Counter(doc["chunk"])

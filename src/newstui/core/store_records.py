@@ -1,0 +1,132 @@
+"""Converters between the domain objects and what the store's files hold (plain JSON values)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import fields
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from newstui.core.headline_table import SEP
+from newstui.core.models import Article, FeedStatus
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def from_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def epoch(value: datetime | None) -> float | int | None:
+    if value is None:
+        return None
+    seconds = value.timestamp()
+    return int(seconds) if seconds.is_integer() else seconds
+
+
+def from_epoch(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def body_record(article: Article) -> dict[str, Any]:
+    """What a body shard keeps for one article."""
+    return {
+        "id": article.id,
+        "summary": article.summary,
+        "content": article.content,
+        "guid": article.guid,
+        "author": article.author,
+        "published": iso(article.published),  # with the feed's own UTC offset
+        "fetched": iso(article.fetched),
+    }
+
+
+def body_hash(record: dict[str, Any]) -> str:
+    """Changes when anything a refresh may update in the body record changes (not ``fetched``,
+    which is the time the article was first stored)."""
+    key = [record["summary"], record["content"], record["guid"], record["author"], record["published"]]
+    return hashlib.sha1(orjson.dumps(key)).hexdigest()[:12]
+
+
+def headline_row(article: Article, record: dict[str, Any], kw: str, chunk: int) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "link": article.link,
+        "published": epoch(article.published),
+        "categories": SEP.join(article.categories),
+        "kw": kw,
+        "chunk": chunk,
+        "hash": body_hash(record),
+    }
+
+
+def to_article(feed: str, doc: dict[str, Any], i: int, record: dict[str, Any] | None,
+               read: bool, starred: bool) -> Article:
+    """Row ``i`` of a feed's headline document and its body record, as one Article."""
+    record = record or {}
+    published = from_iso(record.get("published")) if record.get("published") else from_epoch(doc["published"][i])
+    categories = doc["categories"][i]
+    return Article(
+        id=doc["id"][i],
+        feed=feed,
+        title=doc["title"][i],
+        link=doc["link"][i],
+        guid=record.get("guid", ""),
+        author=record.get("author", ""),
+        published=published,
+        summary=record.get("summary", ""),
+        content=record.get("content", ""),
+        categories=tuple(categories.split(SEP)) if categories else (),
+        read=read,
+        starred=starred,
+        fetched=from_iso(record.get("fetched")),
+    )
+
+
+def legacy_article(doc: dict[str, Any]) -> Article:
+    """An article of a store before 0.3 (one document per article, flags inside)."""
+    return Article(
+        id=doc["id"],
+        feed=doc.get("feed", ""),
+        title=doc.get("title", ""),
+        link=doc.get("link", ""),
+        guid=doc.get("guid", ""),
+        author=doc.get("author", ""),
+        published=from_iso(doc.get("published")),
+        summary=doc.get("summary", ""),
+        content=doc.get("content", ""),
+        categories=tuple(doc.get("categories") or ()),
+        read=bool(doc.get("read")),
+        starred=bool(doc.get("starred")),
+        fetched=from_iso(doc.get("fetched")),
+    )
+
+
+_STATUS_FIELDS = {f.name: f for f in fields(FeedStatus)}
+_STATUS_DATES = ("checked_at", "last_success", "retry_at", "next_due")
+
+
+def status_to_doc(status: FeedStatus) -> dict[str, Any]:
+    doc = {name: getattr(status, name) for name in _STATUS_FIELDS}
+    for name in _STATUS_DATES:
+        doc[name] = iso(doc[name])
+    doc["warnings"] = list(status.warnings)
+    return doc
+
+
+def doc_to_status(doc: dict[str, Any]) -> FeedStatus:
+    """A stored status; fields missing from older stores take their defaults."""
+    values = {k: v for k, v in doc.items() if k in _STATUS_FIELDS}
+    for name in _STATUS_DATES:
+        if name in values:
+            values[name] = from_iso(values[name])
+    values["checked_at"] = values.get("checked_at") or datetime.min.replace(tzinfo=UTC)
+    values["warnings"] = tuple(values.get("warnings") or ())
+    values.setdefault("url", "")
+    values.setdefault("ok", False)
+    return FeedStatus(**values)
