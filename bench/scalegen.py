@@ -28,6 +28,7 @@ from xml.sax.saxutils import escape
 from newstui.core.config import load_config
 from newstui.core.models import Article, FeedStatus
 from newstui.core.store import FeedUpdate, Store
+from newstui.core.topics import TopicClassifier
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)  # "now" of the generated store: newest article
 SEED = 4  # issue 4
@@ -327,7 +328,8 @@ def build(root: Path, seed: int, articles: int, feeds: int, *, say=print) -> Bui
     words = Words(seed)
     built.generate_seconds += time.perf_counter() - started
     started = time.perf_counter()
-    store = Store(root / "store" / STORE_NAME)
+    # As `newstui refresh` opens it: with the config's topic rules, matched as articles are stored.
+    store = Store(root / "store" / STORE_NAME, classifier=TopicClassifier(load_config(root / "feeds.toml")))
     built.open_seconds = time.perf_counter() - started
     for first in range(0, len(plans), BATCH_FEEDS):
         updates = []
@@ -365,13 +367,19 @@ def build(root: Path, seed: int, articles: int, feeds: int, *, say=print) -> Bui
 
 
 def store_files(store_path: Path) -> dict[str, int]:
-    """Every file of the store: those in its folder whose name starts with the store's stem."""
+    """Every file of the store: those in its folder whose name starts with the store's stem
+    (a folder of them, like the body shards, counts as one entry with the size of its files)."""
     stem = store_path.name.split(".")[0]
-    return {
-        p.name: p.stat().st_size
-        for p in sorted(store_path.parent.iterdir())
-        if p.is_file() and p.name.split(".")[0] == stem
-    }
+    out = {}
+    for p in sorted(store_path.parent.iterdir()):
+        if p.name.split(".")[0] != stem:
+            continue
+        if p.is_dir():
+            files = [f for f in p.rglob("*") if f.is_file()]
+            out[f"{p.name}/ ({len(files)} files)"] = sum(f.stat().st_size for f in files)
+        elif p.is_file():
+            out[p.name] = p.stat().st_size
+    return out
 
 
 def search_words(seed: int, count: int) -> list[str]:

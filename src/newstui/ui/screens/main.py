@@ -20,8 +20,8 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from newstui.core.article_view import render_article
-from newstui.core.library import Filter, Library
-from newstui.core.models import Article, Feed
+from newstui.core.library import Filter, Headline, Library
+from newstui.core.models import Feed
 from newstui.ui.messages import FeedRefreshed, RefreshFinished
 
 if TYPE_CHECKING:
@@ -97,12 +97,29 @@ class MainScreen(Screen[None]):
         self._show_view()  # the first frame comes from the store, before any network
         self.query_one(HeadlineList).focus()
         self.call_after_refresh(self._show_keys)
+        self.call_after_refresh(self._after_first_paint)
         if self._refresh_on_start and self.library.config.feeds:
             # Only the feeds that are due: a cron refresh five minutes ago already fetched the rest.
             self.start_refresh(mode="due")
         # Each feed has its own due time (refresh_minutes, its <ttl>, Cache-Control, backoff):
         # checking once a minute fetches every feed close to when it falls due.
         self.set_interval(AUTO_REFRESH_CHECK_SECONDS, self._refresh_if_due)
+
+    def _after_first_paint(self) -> None:
+        if self.library.stale_topics:
+            # The topic rules changed since the articles were stored (a small store was redone
+            # at load already): match them again without holding up the reader.
+            self.query_one(StatusLine).set_progress("matching the edited topic rules against every article…")
+            self._reindex()
+        else:
+            self.library.index_related()  # in a thread: ready by the time an article is opened
+
+    @work(exclusive=True, group="reload")
+    async def _reindex(self) -> None:
+        await asyncio.to_thread(self.library.store.reindex)
+        await self._reload_now()
+        self.query_one(StatusLine).set_progress("topics matched again")
+        self.library.index_related()
 
     # -- the view ------------------------------------------------------------------------------
 
@@ -152,31 +169,37 @@ class MainScreen(Screen[None]):
         self.open_article(event.article_id)
 
     def open_article(self, article_id: str) -> None:
+        headline = self.library.headline(article_id)
+        if headline is None:
+            return
+        if not headline.read and self.library.config.settings.mark_read_on_open:
+            self._set_flags(headline, redraw_article=False, read=True)
         article = self.library.get(article_id)
         if article is None:
             return
-        if not article.read and self.library.config.settings.mark_read_on_open:
-            article = self._set_flags(article, redraw_article=False, read=True)
         self.open_id = article.id
         self.query_one(ArticlePane).show(render_article(article))
         self.query_one(RelatedList).show(self.library.related(article.id))
 
-    def _current(self) -> Article | None:
+    def _current(self) -> Headline | None:
         """The article a key acts on: the headline under the cursor, else the open article."""
         headlines = self.query_one(HeadlineList)
         if headlines.has_focus or self.open_id is None:
             return headlines.current
-        return self.library.get(self.open_id)
+        return self.library.headline(self.open_id)
 
-    def _set_flags(self, article: Article, *, redraw_article: bool = True, **flags: bool) -> Article:
+    def _set_flags(self, article: Headline, *, redraw_article: bool = True, **flags: bool) -> None:
         """Persist flags, then redraw the row, the counts and (unless told not to) the article."""
         self.library.set_flags([article.id], **flags)
-        updated = self.library.get(article.id) or article
+        updated = self.library.headline(article.id)
+        if updated is None:
+            return
         self.query_one(HeadlineList).update_article(updated)
         if redraw_article and self.open_id == updated.id:
-            self.query_one(ArticlePane).show(render_article(updated), keep_scroll=True)
+            full = self.library.get(updated.id)
+            if full is not None:
+                self.query_one(ArticlePane).show(render_article(full), keep_scroll=True)
         self._show_counts()
-        return updated
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -273,8 +296,11 @@ class MainScreen(Screen[None]):
     # -- refresh -------------------------------------------------------------------------------
 
     def _refresh_if_due(self) -> None:
-        if not self.refreshing:
-            self.start_refresh(mode="due", quiet=True)
+        if self.refreshing:
+            return
+        if self.library.changed_on_disk():
+            self._reload()  # another process (a cron `newstui refresh`) stored articles
+        self.start_refresh(mode="due", quiet=True)
 
     def action_refresh(self) -> None:
         self.start_refresh()
@@ -353,9 +379,17 @@ class MainScreen(Screen[None]):
             self._reload_pending = True
             self.set_timer(0.3, self._reload)
 
-    def _reload(self) -> None:
+    @work(exclusive=True, group="reload")
+    async def _reload(self) -> None:
+        await self._reload_now()
+
+    async def _reload_now(self) -> None:
+        """Read the store again in a thread (a few hundred ms at 100k articles) and show it;
+        flags set meanwhile are carried over."""
         self._reload_pending = False
-        self.library.reload()
+        since = self.library.flag_seq
+        snapshot = await asyncio.to_thread(self.library.load)
+        self.library.install(snapshot, since=since)
         self._show_counts()
         self._show_view()
 

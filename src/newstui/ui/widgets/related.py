@@ -12,7 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from newstui.core.dates import age
-from newstui.core.models import Article
+from newstui.core.library import Headline
 from newstui.core.related import RelatedStory
 
 
@@ -31,7 +31,7 @@ class RelatedList(OptionList):
         super().__init__(**kwargs)
         self._clock = clock or (lambda: datetime.now(UTC))
 
-    def show(self, related: Sequence[tuple[Article, RelatedStory]] | None) -> None:
+    def show(self, related: Sequence[tuple[Headline, RelatedStory]] | None) -> None:
         if related is None:
             self.set_options([Option(Text("Open an article to see related stories.", style="dim italic"), disabled=True)])
             return
@@ -42,7 +42,7 @@ class RelatedList(OptionList):
         self.set_options(Option(self._prompt(a, s, now), id=a.id) for a, s in related)
 
     @staticmethod
-    def _prompt(article: Article, story: RelatedStory, now: datetime) -> Text:
+    def _prompt(article: Headline, story: RelatedStory, now: datetime) -> Text:
         text = Text()
         text.append(article.feed, style="bold cyan")
         text.append(f" · {age(article.published, now)}", style="dim")
