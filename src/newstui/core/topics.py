@@ -8,7 +8,7 @@ The keyword rules need the summary, which the reader does not hold in memory at 
 they are matched when an article is stored (:meth:`TopicClassifier.keyword_topics`, called by the
 store) and the store remembers which rules it used (:attr:`TopicClassifier.fingerprint`); after the
 rules change, :meth:`newstui.core.store.Store.reindex` matches every stored article again. The feed's
-topics and the categories are cheap and merged at load (:meth:`TopicClassifier.merge`).
+topics and the categories are cheap and merged at load.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class TopicClassifier:
 
     def __init__(self, config: Config) -> None:
         self._feed_topics = {f.name: tuple(normalise_topic(t) for t in f.topics) for f in config.feeds}
+        self.declared = tuple(dict.fromkeys(normalise_topic(t) for t in config.declared_topics))
         # Keywords made of word characters and single spaces (nearly all) are matched by looking the
         # text's words up in a dict: one pass whatever the number of rules. Any other keyword
         # ("C++", "U.S.") gets a regex with the same whole-word rule.
@@ -53,8 +54,7 @@ class TopicClassifier:
                 else:
                     pattern = re.compile(r"(?<!\w)" + re.escape(keyword) + r"(?!\w)", re.IGNORECASE)
                     self._patterns.append((name, pattern))
-        self.fingerprint = hashlib.sha1(repr((RULES_VERSION, rules)).encode()).hexdigest()[:16]
-        self._merged: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        self.fingerprint = hashlib.sha1(repr((RULES_VERSION, rules)).encode()).hexdigest()[:16] if rules else ""
 
     @property
     def has_rules(self) -> bool:
@@ -81,21 +81,22 @@ class TopicClassifier:
                 found.add(name)
         return tuple(sorted(found, key=self._order.__getitem__))
 
+    def feed_topics(self, feed: str) -> tuple[str, ...]:
+        return self._feed_topics.get(feed, ())
+
+    @staticmethod
+    def category_topics(categories: str) -> tuple[str, ...]:
+        """Topics from an article's categories (``\x1f``-joined, as the store keeps them)."""
+        names = (normalise_topic(c) for c in categories.split("\x1f")) if categories else ()
+        return tuple(dict.fromkeys(n for n in names if n))
+
     def merge(self, feed: str, categories: str, keywords: str) -> tuple[str, ...]:
-        """Every topic of an article: the feed's, its categories', its keyword rules' (each a
-        ``\\x1f``-joined string as the store keeps them). Cached: few distinct combinations."""
-        key = (feed, categories, keywords)
-        topics = self._merged.get(key)
-        if topics is None:
-            found: dict[str, None] = dict.fromkeys(self._feed_topics.get(feed, ()))
-            for category in categories.split("\x1f") if categories else ():
-                name = normalise_topic(category)
-                if name:
-                    found.setdefault(name, None)
-            for name in keywords.split("\x1f") if keywords else ():
-                found.setdefault(name, None)
-            topics = self._merged[key] = tuple(found)
-        return topics
+        """Every topic of an article: the feed's, its categories', its keyword rules' (the last
+        two ``\x1f``-joined, as the store keeps them)."""
+        found = dict.fromkeys(self.feed_topics(feed))
+        found.update(dict.fromkeys(self.category_topics(categories)))
+        found.update(dict.fromkeys(keywords.split("\x1f") if keywords else ()))
+        return tuple(found)
 
     def topics_for(self, article: Article) -> tuple[str, ...]:
         keywords = self.keyword_topics(article.title, html_to_line(article.summary))
