@@ -4,7 +4,7 @@ The file has three kinds of top-level entries (see ``docs/feeds-toml.md``)::
 
     [settings]            # optional; every key has a default (models.Settings)
     [topics.NAME]         # optional; keywords = ["...", ...]
-    [[feed]]              # repeated; name, url, topics, enabled, refresh_minutes
+    [[feed]]              # repeated; name, url, topics, enabled, refresh_minutes, max_articles, max_age_days
 
 Every problem raises :class:`ConfigError`. Its ``str()`` is the whole message for the user, in the
 form ``path:LINE: where: what is wrong — what to do``: it names the file, the line (when the
@@ -38,7 +38,7 @@ __all__ = ["ConfigError", "load_config", "normalise_topic"]
 DOCS_HINT = "see docs/feeds-toml.md"
 
 TOP_LEVEL_KEYS = ("settings", "topics", "feed")
-FEED_KEYS = ("name", "url", "topics", "enabled", "refresh_minutes")
+FEED_KEYS = ("name", "url", "topics", "enabled", "refresh_minutes", "max_articles", "max_age_days")
 TOPIC_KEYS = ("keywords",)
 
 
@@ -421,9 +421,27 @@ class _Checker:
                 f"{describe(minutes)}. Write e.g. refresh_minutes = 120 to refresh this feed every "
                 "two hours (0 = only when you press r), or delete the line to use [settings].",
             )
+        keep = self.whole_number(entry, path, label, "max_articles", 1,
+                                 "max_articles = 200 to keep this feed's newest 200 articles")
+        days = self.whole_number(entry, path, label, "max_age_days", 0,
+                                 "max_age_days = 30 to drop its articles a month after they were published (0 = never)")
         return Feed(
-            name=name, url=url, topics=tuple(topics), enabled=enabled, refresh_minutes=minutes
+            name=name, url=url, topics=tuple(topics), enabled=enabled, refresh_minutes=minutes,
+            max_articles=keep, max_age_days=days,
         )
+
+    def whole_number(self, entry: dict[str, Any], path: tuple[Any, ...], label: str, key: str,
+                     minimum: int, example: str) -> int | None:
+        """An optional per-feed whole number of at least ``minimum``."""
+        value = entry.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < minimum):
+            raise self.error(
+                (*path, key),
+                label,
+                f"'{key}' must be a whole number, {minimum} or more, found {describe(value)}. "
+                f"Write e.g. {example}, or delete the line to use [settings].",
+            )
+        return value
 
     def check_url(self, path: tuple[Any, ...], label: str, raw: Any) -> str:
         try:

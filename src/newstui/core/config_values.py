@@ -40,6 +40,10 @@ _SETTING_RULES: dict[str, _SettingRule] = {
     "max_articles_per_feed": _SettingRule(
         "int", 1, False, "articles kept per feed", "max_articles_per_feed = 500"
     ),
+    "max_age_days": _SettingRule(
+        "int", 0, False, "days an article is kept after it was published (starred ones always); 0 = forever",
+        "max_age_days = 365"
+    ),
     "timeout_seconds": _SettingRule(
         "number", 0, True, "seconds before a download gives up", "timeout_seconds = 20"
     ),

@@ -15,6 +15,8 @@ class Feed:
     topics: tuple[str, ...] = ()
     enabled: bool = True
     refresh_minutes: int | None = None  # overrides settings.refresh_minutes for this feed
+    max_articles: int | None = None  # overrides settings.max_articles_per_feed
+    max_age_days: int | None = None  # overrides settings.max_age_days (0: keep forever)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,7 @@ class Settings:
 
     refresh_minutes: int = 30
     max_articles_per_feed: int = 500
+    max_age_days: int = 0  # articles published longer ago are dropped (starred stay); 0 = never
     timeout_seconds: float = 20.0
     max_feed_bytes: int = 10_000_000
     concurrency: int = 8

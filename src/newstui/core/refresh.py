@@ -114,6 +114,13 @@ def waiting(feed: Feed, status: FeedStatus | None, now: datetime) -> str:
 # -- the refresh ------------------------------------------------------------------------------
 
 
+def retention(feed: Feed, settings: Settings) -> dict[str, int | None]:
+    """The feed's retention for :class:`FeedUpdate`: its own, else the settings'."""
+    keep = feed.max_articles if feed.max_articles is not None else settings.max_articles_per_feed
+    days = feed.max_age_days if feed.max_age_days is not None else settings.max_age_days
+    return {"keep": keep, "max_age_days": days or None}
+
+
 async def refresh_feeds(
     config: Config,
     store: Store,
@@ -266,7 +273,7 @@ async def _settle(
     failures = 0 if status.ok else (before.failures if before else 0) + 1
     status = replace(status, failures=failures)
     status = replace(status, next_due=next_due(feed, settings, status))
-    update = FeedUpdate(status, articles, keep=settings.max_articles_per_feed)
+    update = FeedUpdate(status, articles, **retention(feed, settings))
     try:
         saved = await writer.write(update)
     except StoreError as exc:

@@ -73,7 +73,7 @@ class RelatedIndex:
     """Built from ``(article id, digest_terms(...))`` pairs; answers :meth:`related_to`.
 
     A query scores the other articles by the dot product over at most :data:`QUERY_TERMS` of the
-    article's words (the rarest), leaving out words in more than :data:`COMMON_SHARE` of the
+    article's words (the rarest that another article has too), leaving out words in more than :data:`COMMON_SHARE` of the
     articles; the best :data:`RESCORED` are then ranked by exact cosine. Digests hold at most
     :data:`DIGEST_TERMS` words, so their lengths are alike and the dot product picks the same
     few best candidates as the cosine would.
@@ -123,7 +123,8 @@ class RelatedIndex:
         if row is None:
             return []
         mine = self._vector(self._digests[row])
-        usable = sorted((t for t in mine if self._df[t] <= self._common), key=lambda t: (-self._idf[t], t))
+        # Words no other article has can't find anything: the rarest of the others do.
+        usable = sorted((t for t in mine if 1 < self._df[t] <= self._common), key=lambda t: (-self._idf[t], t))
         scores: dict[int, float] = defaultdict(float)
         for term in usable[:QUERY_TERMS]:
             weight = mine[term] * self._idf[term]

@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from newstui.core.dates import age
 from newstui.core.library import Headline
+from newstui.ui.widgets.quiet import QUIET_VIRTUAL_SIZE
 
 SOURCE_WIDTH = 16
 AGE_WIDTH = 4
@@ -48,7 +49,7 @@ class HeadlineList(ScrollView, can_focus=True):
         "headlines--star",
     }
     DEFAULT_CSS = """
-    HeadlineList { overflow-x: hidden; }
+    HeadlineList { overflow-x: hidden; overflow-y: scroll; }
     HeadlineList > .headlines--cursor { background: $block-cursor-blurred-background; }
     HeadlineList:focus > .headlines--cursor {
         background: $block-cursor-background; color: $block-cursor-foreground;
@@ -60,13 +61,10 @@ class HeadlineList(ScrollView, can_focus=True):
     HeadlineList > .headlines--star { color: $warning; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    virtual_size = QUIET_VIRTUAL_SIZE  # a new filter repaints the list, not the screen
+    # repaint=False: watch_cursor redraws just the two rows that changed, not the whole list.
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
     empty_text = "Nothing to show here. r refreshes the feeds; u, / and the topics change the filter."
-
-    class Highlighted(Message):
-        def __init__(self, article_id: str | None) -> None:
-            super().__init__()
-            self.article_id = article_id
 
     class Selected(Message):
         def __init__(self, article_id: str) -> None:
@@ -128,9 +126,9 @@ class HeadlineList(ScrollView, can_focus=True):
         # Only the two rows that changed are redrawn; scrolling redraws everything by itself.
         self.refresh_line(old)
         self.refresh_line(new)
-        self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True)
-        current = self.current
-        self.post_message(self.Highlighted(current.id if current else None))
+        top = round(self.scroll_offset.y)
+        if not top <= new < top + self.scrollable_content_region.height:
+            self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True)
 
     def action_cursor_down(self) -> None:
         self.cursor += 1

@@ -25,4 +25,4 @@ class KeyBar(Static):
                 text.append("  ")
             text.append(key, style="bold")
             text.append(f" {description}")
-        self.update(text)
+        self.update(text, layout=False)  # one line, always

@@ -14,9 +14,12 @@ from textual.widgets.option_list import Option
 from newstui.core.dates import age
 from newstui.core.library import Headline
 from newstui.core.related import RelatedStory
+from newstui.ui.widgets.quiet import QUIET_VIRTUAL_SIZE
 
 
 class RelatedList(OptionList):
+    DEFAULT_CSS = "RelatedList { overflow-y: scroll; }"
+    virtual_size = QUIET_VIRTUAL_SIZE  # a new list repaints this pane, not the screen
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="related.down"),
         Binding("k", "cursor_up", "Up", show=False, id="related.up"),
