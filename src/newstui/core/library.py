@@ -141,7 +141,9 @@ class Snapshot:
         self.published: list[float | None] = []
         self.categories: list[str] = []
         self.chunks: list[int] = []
-        kws: list[str] = []
+        self.kws: list[str] = []
+        kws = self.kws
+        self._merge = classifier.merge
         for doc in docs:
             self.ids += doc["id"]
             self.feeds += [doc["feed"]] * len(doc["id"])
@@ -220,7 +222,8 @@ class Snapshot:
         return self._row
 
     def topics(self, r: int) -> tuple[str, ...]:
-        return self._topics[self.masks[r]]
+        """Row ``r``'s topics: the feed's, then its categories', then its keyword rules'."""
+        return self._merge(self.feeds[r], self.categories[r], self.kws[r])
 
     @property
     def lows(self) -> list[str]:
