@@ -89,3 +89,63 @@ def test_flags_persist_through_the_store(fixtures_dir, tmp_path):
     lib.set_flags([target.id], read=True, starred=True)
     again = Library(lib.config, Store(tmp_path / "db.json"))
     assert again.get(target.id).read and again.get(target.id).starred
+
+
+def test_counts_and_filters_agree_with_each_articles_own_topics(tmp_path):
+    """Topic counts are summed per source (feed + categories, keyword rules, their overlap) and
+    kept up to date as flags change: they must equal counting article by article, for any mix."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from newstui.core.models import Article
+
+    rng = random.Random(7)
+    words = ["alpha", "beta", "gamma", "delta", "Tokyo"]
+    sections = ["World", "Asia", "Tech", "tech ", "Japan"]
+    config = Config(
+        path="t.toml",
+        feeds=tuple(Feed(f"F{i}", f"http://f{i}", topics) for i, topics in
+                    enumerate([("world",), ("asia", "japan"), (), ("tech",)])),
+        topics=(TopicRule("japan", ("Tokyo",)), TopicRule("greek", ("alpha", "beta")), TopicRule("tech", ("gamma",))),
+    )
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    articles = [
+        Article(id=f"a{i:04d}", feed=f"F{rng.randrange(4)}", title=" ".join(rng.sample(words, 2)),
+                published=t0 + timedelta(minutes=rng.randrange(300)),  # many equal dates
+                categories=tuple(rng.sample(sections, rng.randrange(3))))
+        for i in range(600)
+    ]
+    store = Store(tmp_path / "db.json")
+    store.upsert_articles(articles)
+    read = {a.id for a in articles if rng.random() < 0.4}
+    store.set_flags(read, read=True)
+    lib = Library(config, store)
+
+    def brute() -> dict[str, tuple[int, int]]:
+        out: dict[str, list[int]] = {}
+        for h in lib.headlines():
+            for t in h.topics:
+                pair = out.setdefault(t, [0, 0])
+                pair[0] += not h.read
+                pair[1] += 1
+        return {t: (u, n) for t, (u, n) in out.items()}
+
+    def counted() -> dict[str, tuple[int, int]]:
+        return {c.name: (c.unread, c.total) for c in lib.topic_counts() if c.total}
+
+    assert counted() == brute()
+    for h in lib.headlines()[:5]:  # the topics of a row: the feed's, then categories', then rules'
+        article = next(a for a in articles if a.id == h.id)
+        assert set(h.topics) == set(lib._classifier.topics_for(article))
+    lib.set_flags([a.id for a in articles[:50]], read=False)
+    lib.set_flags([a.id for a in articles[50:120]], read=True)
+    assert counted() == brute()
+    assert lib.counts()[0].unread == sum(1 for h in lib.headlines() if not h.read)
+    for topic in ("japan", "tech", "greek", "world"):
+        rows = lib.headlines(Filter(topic=topic))
+        assert [h.id for h in rows] == [h.id for h in lib.headlines() if topic in h.topics]
+    # newest first; equal dates by id, descending
+    keys = [(h.published, h.id) for h in lib.headlines()]
+    assert keys == sorted(keys, reverse=True)
+    lib.reload()  # from the files: the same
+    assert counted() == brute()

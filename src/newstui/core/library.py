@@ -14,7 +14,8 @@ from __future__ import annotations
 import gc
 import threading
 from collections import Counter
-from itertools import compress
+from itertools import compress, groupby
+from operator import and_, or_
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -154,19 +155,18 @@ class Snapshot:
             kws += doc["kw"]
             self.chunks += doc["chunk"]
         n = len(self.ids)
-        # Newest first; the rare equal dates by id, descending (the order never depends on files).
+        # Newest first; equal dates (rare: mostly undated articles) by id, descending, so the order
+        # never depends on the files' order.
         dates = [p or 0 for p in self.published]
         order = sorted(range(n), key=dates.__getitem__, reverse=True)
-        i = 0
-        while i < n - 1:
-            if dates[order[i]] != dates[order[i + 1]]:
-                i += 1
-                continue
-            j = i + 1
-            while j < n and dates[order[j]] == dates[order[i]]:
-                j += 1
-            order[i:j] = sorted(order[i:j], key=self.ids.__getitem__, reverse=True)
-            i = j
+        if len(set(dates)) < n:
+            ties = {d for d, count in Counter(dates).items() if count > 1}
+            at = [k for k, r in enumerate(order) if dates[r] in ties]
+            for _, group in groupby(at, key=lambda k: dates[order[k]]):
+                spots = list(group)
+                order[spots[0] : spots[-1] + 1] = sorted(
+                    order[spots[0] : spots[-1] + 1], key=self.ids.__getitem__, reverse=True
+                )
         self.order = order
         # Topic bits: the declared topics first, then as they come.
         self.bits: dict[str, int] = {}
@@ -183,9 +183,10 @@ class Snapshot:
         one_cat = _Cache(lambda cat: mask(classifier.category_topics(cat)))
         cat_mask = _Cache(lambda cats: _or(one_cat[c] for c in cats.split("\x1f")) if cats else 0)
         kw_mask = _Cache(lambda kw: mask(kw.split("\x1f") if kw else ()))
-        fc = [feed_mask[f] | cat_mask[c] for f, c in zip(self.feeds, self.categories)]
-        km = [kw_mask[k] for k in kws]
-        self.masks = [a | b for a, b in zip(fc, km)]
+        # C-level maps over the columns; the caches compute a mask once per distinct value.
+        listed = list(map(or_, map(feed_mask.__getitem__, self.feeds), map(cat_mask.__getitem__, self.categories)))
+        matched = list(map(kw_mask.__getitem__, kws))
+        self.masks = list(map(or_, listed, matched))
         self.names = sorted(self.bits, key=self.bits.__getitem__)
         names = self.names
         self._topics = _Cache(lambda m: _names_of(names, m))  # no reference back to self: no cycle
@@ -194,21 +195,28 @@ class Snapshot:
         self.starred = bytearray(map(starred_ids.__contains__, self.ids)) if starred_ids else bytearray(n)
         self._lows: list[str] | None = None
         self._topic_rows: dict[str, list[int]] = {}
-        # Counts per topic without looking at each article's topics: masks are nearly unique per
-        # article, but feed+categories and keyword masks each take few values, and so does their
-        # overlap. total = (feed or category) + keywords - both, each summed over a Counter.
-        unread = self.read.translate(_FLIP)
-        both = [a & b for a, b in zip(fc, km)]
-        self.total = self._count(fc, km, both)
-        self.unread = self._count(*(list(compress(c, unread)) for c in (fc, km, both)))
+        self.total = self._count(listed, matched)
+        read_count = self.read.count(1)
+        if not read_count:
+            self.unread = Counter(self.total)
+        elif read_count > n // 2:  # count the few unread ones
+            unread = self.read.translate(_FLIP)
+            self.unread = self._count(list(compress(listed, unread)), list(compress(matched, unread)))
+        else:  # all minus the few read ones
+            self.unread = self.total - self._count(list(compress(listed, self.read)), list(compress(matched, self.read)))
         self.unread_all = self.read.count(0)
 
-    def _count(self, fc: list[int], km: list[int], both: list[int]) -> Counter[str]:
+    def _count(self, listed: list[int], matched: list[int]) -> Counter[str]:
+        """Articles per topic. An article's topics are the union of those its feed and
+        categories give it (``listed``) and its keyword rules' (``matched``); the union is nearly
+        unique per article, but each part takes few values, and so does their overlap: count
+        each and subtract the overlap, |L ∪ M| = |L| + |M| - |L ∩ M|."""
         out: Counter[str] = Counter()
-        for masks, sign in ((fc, 1), (km, 1), (both, -1)):
+        for masks, sign in ((listed, 1), (matched, 1), (list(map(and_, listed, matched)), -1)):
             for m, count in Counter(masks).items():
-                for t in self._topics[m]:
-                    out[t] += sign * count
+                if m:
+                    for t in self._topics[m]:
+                        out[t] += sign * count
         return +out
 
     def __len__(self) -> int:
