@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 from rich.console import Console
 from rich.text import Text
 from textual.app import App
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -68,7 +69,7 @@ def screen_text(app: App) -> str:
 def option_text(option_list: OptionList, index: int) -> str:
     """One option of a topic or related list as plain words (whatever renderable its prompt is)."""
     prompt = option_list.get_option_at_index(index).prompt
-    if isinstance(prompt, Text):
+    if isinstance(prompt, (Text, Content)):
         plain = prompt.plain
     else:
         console = Console(width=60, file=io.StringIO(), record=True, color_system=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shlex
 import subprocess
@@ -56,8 +57,16 @@ class NewsApp(App[int]):
         written is appended to FILE (``bench/startup.py`` compares it with the time it started the
         process), and with ``NEWSTUI_EXIT_AFTER_PAINT=1`` the reader then quits.
         """
+        self.call_after_refresh(self._after_first_frame)
         if os.environ.get("NEWSTUI_STARTUP_LOG"):
             self.call_after_refresh(self._log_first_paint)
+
+    @staticmethod
+    def _after_first_frame() -> None:
+        # `newstui` starts with the garbage collector off (see cli.cmd_read): what exists now
+        # stays for the session, so it is frozen out of every future collection.
+        gc.freeze()
+        gc.enable()
 
     def _log_first_paint(self) -> None:
         with open(os.environ["NEWSTUI_STARTUP_LOG"], "a", encoding="utf-8") as handle:
