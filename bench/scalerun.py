@@ -21,6 +21,7 @@ from startup import spawn_in_pty
 NEWSTUI = [sys.executable, "-m", "newstui.cli"]
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # measure what a user gets: compiled bytecode
 TINY = (20, 4)  # articles, feeds of the small store the start-up is compared with
+SMALL = (1_000, 20)  # articles, feeds of the store the key latencies are compared with
 MB = 1_000_000
 
 
@@ -148,10 +149,10 @@ def newsboat(root: Path, runs: int, env: dict[str, str], work: Path, feeds: int)
     return out
 
 
-def prepare_tiny(work: Path) -> Path:
-    tiny = work / "tiny"
-    build(tiny, SEED, TINY[0], TINY[1], say=lambda _: None)
-    return tiny
+def prepare_tiny(work: Path, size: tuple[int, int] = TINY, name: str = "tiny") -> Path:
+    folder = work / name
+    build(folder, SEED, size[0], size[1], say=lambda _: None)
+    return folder
 
 
 def run_keys(root: Path, work: Path, budget: float, profile: bool) -> dict:

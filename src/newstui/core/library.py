@@ -461,6 +461,13 @@ class Library:
                 self._related = index
         _settle_heap()
 
+    def wait_for_related(self, timeout: float | None = None) -> bool:
+        """Wait for the related index being built in the background; whether it is ready."""
+        thread = self._related_thread
+        if thread is not None:
+            thread.join(timeout)
+        return self._related is not None
+
     def related(self, article_id: str, limit: int = 10) -> list[tuple[Headline, RelatedStory]]:
         if self._related is None:
             self.index_related()
