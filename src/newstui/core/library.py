@@ -193,6 +193,7 @@ class Snapshot:
         self._row: dict[str, int] | None = None
         self.read = bytearray(map(read_ids.__contains__, self.ids)) if read_ids else bytearray(n)
         self.starred = bytearray(map(starred_ids.__contains__, self.ids)) if starred_ids else bytearray(n)
+        self.starred_rows = {r for r, s in enumerate(self.starred) if s} if starred_ids else set()
         self._lows: list[str] | None = None
         self._topic_rows: dict[str, list[int]] = {}
         self.total = self._count(listed, matched)
@@ -264,6 +265,8 @@ class Snapshot:
         if bool(column[r]) == value:
             return
         column[r] = value
+        if name == "starred":
+            (self.starred_rows.add if value else self.starred_rows.discard)(r)
         if name == "read":
             step = -1 if value else 1
             self.unread_all += step
@@ -407,7 +410,7 @@ class Library:
         else:
             if view.starred:
                 starred = snap.starred
-                rows = [r for r in snap.order if starred[r]]
+                rows = [r for r in snap.order if starred[r]] if snap.starred_rows else []
             elif view.topic:
                 rows = snap.topic_rows(normalise_topic(view.topic))
             else:
@@ -435,17 +438,18 @@ class Library:
     def counts(self) -> tuple[TopicCount, TopicCount]:
         """(all articles, starred articles) with unread and total counts."""
         snap = self.snapshot
-        starred = sum(1 for s, r in zip(snap.starred, snap.read) if s and not r) if snap.starred.count(1) else 0
+        starred = sum(1 for r in snap.starred_rows if not snap.read[r])
         return (
             TopicCount("all", snap.unread_all, len(snap)),
-            TopicCount("starred", starred, snap.starred.count(1)),
+            TopicCount("starred", starred, len(snap.starred_rows)),
         )
 
     # -- related -------------------------------------------------------------------------------
 
     def index_related(self) -> None:
         """Start building the related-stories index in a thread (it is needed at the first
-        open; at 100k articles building it takes a few hundred ms)."""
+        open; at 100k articles building it takes a few hundred ms), and with it what the first
+        search and the first open need (lower-cased titles, the id → row map)."""
         with self._related_lock:
             if self._related is None and self._related_thread is None:
                 snapshot = self.snapshot
@@ -455,6 +459,7 @@ class Library:
                 self._related_thread.start()
 
     def _build_related(self, snapshot: Snapshot) -> None:
+        snapshot.row, snapshot.lows  # noqa: B018  (made now, in this thread, not at a key press)
         index = RelatedIndex((aid, digest) for aid, digest in self.store.terms() if aid in snapshot.row)
         with self._related_lock:
             if self.snapshot is snapshot:
