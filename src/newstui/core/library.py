@@ -126,7 +126,8 @@ class Snapshot:
         gc_was = gc.isenabled()
         gc.disable()  # ~10^6 new objects: no point scanning them again and again while they come
         try:
-            self._build(store, classifier)
+            with store.reading():  # a refresh in another thread changes the cached documents
+                self._build(store, classifier)
         finally:
             if gc_was:
                 gc.enable()

@@ -199,8 +199,15 @@ class Store:
 
     def headline_docs(self) -> list[dict[str, Any]]:
         """Every feed's headline document, as stored now (see :mod:`~newstui.core.headline_table`).
-        Read-only: the documents are the store's cached copy."""
+        Read-only: the documents are the store's cached copy, which a write in another thread
+        changes in place; read them inside :meth:`reading`."""
         return list((self._data().get(HEADLINES) or {}).values())
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold off this process's writes (other threads) while the cached documents are read."""
+        with self._thread_lock:
+            yield
 
     def headlines_stamp(self) -> tuple[int, int, int] | None:
         """Changes whenever the headlines change (a refresh here or in another process)."""
@@ -211,11 +218,11 @@ class Store:
         meta = next(iter((self._data().get(META) or {}).values()), {})
         return meta.get("rules", "")
 
-    def terms(self) -> Iterator[tuple[str, str]]:
+    def terms(self) -> list[tuple[str, str]]:
         """(article id, the words it is related by) for every article that has them."""
-        data = self._terms.read() or {}
-        for doc in (data.get(TERMS) or {}).values():
-            yield from doc["terms"].items()
+        with self._thread_lock:
+            data = self._terms.read() or {}
+            return [pair for doc in (data.get(TERMS) or {}).values() for pair in doc["terms"].items()]
 
     def flag_sets(self) -> tuple[set[str], set[str]]:
         """(read ids, starred ids), as every process left them."""
