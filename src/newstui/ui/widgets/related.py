@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -45,18 +46,19 @@ class RelatedList(OptionList):
         self.set_options(Option(self._prompt(a, s, now), id=a.id) for a, s in related)
 
     @staticmethod
-    def _prompt(article: Headline, story: RelatedStory, now: datetime) -> Text:
-        text = Text()
-        text.append(article.feed, style="bold cyan")
-        text.append(f" · {age(article.published, now)}", style="dim")
+    def _prompt(article: Headline, story: RelatedStory, now: datetime) -> Content:
+        """Source, age, title and the shared words: Textual Content assembled from plain strings
+        (never parsed as markup; a Rich Text would be converted to Content by the list anyway)."""
+        parts: list[tuple[str, str]] = [
+            (article.feed, "bold cyan"),
+            (f" · {age(article.published, now)}", "dim"),
+        ]
         if article.read:
-            text.append(" · read", style="dim")
-        text.append("\n")
-        text.append(article.title, style="dim" if article.read else "bold")
+            parts.append((" · read", "dim"))
+        parts += [("\n", ""), (article.title, "dim" if article.read else "bold")]
         if story.shared:
-            text.append("\n")
-            text.append("shared: " + ", ".join(story.shared), style="italic magenta")
-        return text
+            parts += [("\n", ""), ("shared: " + ", ".join(story.shared), "italic magenta")]
+        return Content.assemble(*parts)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
