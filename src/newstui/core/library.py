@@ -14,8 +14,9 @@ from __future__ import annotations
 import gc
 import threading
 from collections import Counter
-from itertools import compress, groupby
-from operator import and_, or_
+from functools import reduce
+from itertools import compress, groupby, islice
+from operator import and_, eq, or_
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -80,13 +81,6 @@ def _names_of(names: list[str], m: int) -> tuple[str, ...]:
         out.append(names[low.bit_length() - 1])
         m ^= low
     return tuple(out)
-
-
-def _or(masks: Iterable[int]) -> int:
-    out = 0
-    for m in masks:
-        out |= m
-    return out
 
 
 def _settle_heap() -> None:
@@ -160,7 +154,8 @@ class Snapshot:
         # never depends on the files' order.
         dates = [p or 0 for p in self.published]
         order = sorted(range(n), key=dates.__getitem__, reverse=True)
-        if len(set(dates)) < n:
+        in_order = list(map(dates.__getitem__, order))
+        if any(map(eq, in_order, islice(in_order, 1, None))):
             ties = {d for d, count in Counter(dates).items() if count > 1}
             at = [k for k, r in enumerate(order) if dates[r] in ties]
             for _, group in groupby(at, key=lambda k: dates[order[k]]):
@@ -182,7 +177,7 @@ class Snapshot:
 
         feed_mask = _Cache(lambda feed: mask(classifier.feed_topics(feed)))
         one_cat = _Cache(lambda cat: mask(classifier.category_topics(cat)))
-        cat_mask = _Cache(lambda cats: _or(one_cat[c] for c in cats.split("\x1f")) if cats else 0)
+        cat_mask = _Cache(lambda cats: reduce(or_, map(one_cat.__getitem__, cats.split("\x1f"))) if cats else 0)
         kw_mask = _Cache(lambda kw: mask(kw.split("\x1f") if kw else ()))
         # C-level maps over the columns; the caches compute a mask once per distinct value.
         listed = list(map(or_, map(feed_mask.__getitem__, self.feeds), map(cat_mask.__getitem__, self.categories)))
@@ -213,13 +208,14 @@ class Snapshot:
         categories give it (``listed``) and its keyword rules' (``matched``); the union is nearly
         unique per article, but each part takes few values, and so does their overlap: count
         each and subtract the overlap, |L ∪ M| = |L| + |M| - |L ∩ M|."""
-        out: Counter[str] = Counter()
+        per_bit: Counter[int] = Counter()
         for masks, sign in ((listed, 1), (matched, 1), (list(map(and_, listed, matched)), -1)):
             for m, count in Counter(masks).items():
-                if m:
-                    for t in self._topics[m]:
-                        out[t] += sign * count
-        return +out
+                while m:  # each topic bit of m, lowest first
+                    low = m & -m
+                    per_bit[low] += sign * count
+                    m ^= low
+        return +Counter({self.names[low.bit_length() - 1]: count for low, count in per_bit.items()})
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -38,6 +38,7 @@ from newstui.ui.widgets.topics import ALL, STARRED, TopicList
 
 
 AUTO_REFRESH_CHECK_SECONDS = 60.0
+WARM_UP_DELAY_SECONDS = 0.1
 
 
 class MainScreen(Screen[None]):
@@ -97,7 +98,9 @@ class MainScreen(Screen[None]):
         self._show_view()  # the first frame comes from the store, before any network
         self.query_one(HeadlineList).focus()
         self.call_after_refresh(self._show_keys)
-        self.call_after_refresh(self._after_first_paint)
+        # Background work (the related index, a topic reindex) starts a moment after the first
+        # frame, so that frame is not kept waiting for the interpreter lock by a busy thread.
+        self.set_timer(WARM_UP_DELAY_SECONDS, self._after_first_paint)
         if self._refresh_on_start and self.library.config.feeds:
             # Only the feeds that are due: a cron refresh five minutes ago already fetched the rest.
             self.start_refresh(mode="due")
