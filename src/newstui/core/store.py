@@ -17,9 +17,9 @@ Files, all beside ``path`` (``newstui.json`` by default) and sharing its stem:
 
 Every file is replaced atomically (temporary file, fsync, rename): a crash leaves the old or the
 new version of each. A write goes in an order where any prefix of it leaves a loadable store that
-lost nothing stored before: new bodies first, then the headlines that point at them, then terms
-and statuses, and only then bodies that retention dropped. A flag change appends to the journal
-and rewrites nothing.
+lost nothing stored before: new bodies first, then the headlines that point at them, then terms,
+then bodies that retention dropped (and a journal line forgetting their flags), and the feed
+statuses last. A flag change appends to the journal and rewrites nothing.
 
 Two processes (the open reader and a ``newstui refresh`` from cron): writers take the lock and
 re-read any file another process replaced (each cached copy is keyed by inode, size and mtime), so
@@ -233,9 +233,10 @@ class Store:
 
     def articles(self) -> list[Article]:
         """Every article in full (reads every body shard: for export and tests, not the reader)."""
+        docs = self.headline_docs()  # first: it migrates an old store, flags included
         read, starred = self.flag_sets()
         out = []
-        for doc in self.headline_docs():
+        for doc in docs:
             feed = doc["feed"]
             bodies: dict[int, dict[str, dict[str, Any]]] = {}
             for i, aid in enumerate(doc["id"]):
@@ -499,8 +500,11 @@ class Store:
             by_feed.setdefault(article.feed, []).append(article)
         self._storage.forget()
         try:
-            self._write([FeedUpdate(None, batch, feed=feed) for feed, batch in by_feed.items()],
-                        data=data)
+            if by_feed:
+                self._write([FeedUpdate(None, batch, feed=feed) for feed, batch in by_feed.items()],
+                            data=data)
+            else:  # nothing to move: the file just loses its old table
+                self._storage.write(data)
         finally:
             self._storage.forget()
 

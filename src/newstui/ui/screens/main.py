@@ -157,7 +157,7 @@ class MainScreen(Screen[None]):
         else:
             self._set_view(topic=event.key.removeprefix("topic:"), starred=False)
 
-    @on(TopicList.OptionSelected)
+    @on(TopicList.Chosen)
     def _topic_chosen(self) -> None:
         self.query_one(HeadlineList).focus()
 

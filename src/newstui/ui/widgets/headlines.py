@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -175,6 +177,17 @@ class HeadlineList(ScrollView, can_focus=True):
             )
         return style
 
+    def _combined(self, name: str, cursor: bool) -> Style:
+        """The widget's own colours under a component's style (and the cursor's over it)."""
+        key = f"{name}+" if cursor else name
+        style = self._styles.get(key)
+        if style is None:
+            style = self._style("base") + self._style(name)
+            if cursor:
+                style += self._style("cursor")
+            self._styles[key] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_offset.y)
         width = self.scrollable_content_region.width
@@ -185,23 +198,32 @@ class HeadlineList(ScrollView, can_focus=True):
             return Strip(list(hint.render(self.app.console))).apply_style(base)
         if not 0 <= index < len(self._articles):
             return Strip.blank(width, base)
-        row = self._row(self._articles[index], width)
-        if index == self.cursor:
-            row.stylize(self._style("cursor"))
-        segments = list(row.render(self.app.console))
-        # The widget's own colours under every cell, so gaps between spans match the background.
-        return Strip(segments).crop_extend(0, width, base).apply_style(base)
+        return self._row(self._articles[index], width, index == self.cursor)
 
-    def _row(self, article: Headline, width: int) -> Text:
-        row = Text(no_wrap=True, overflow="ellipsis", end="")
-        row.append("●" if not article.read else " ", self._style("star"))
-        row.append("★" if article.starred else " ", self._style("star"))
-        row.append(" ")
-        source = article.feed if len(article.feed) <= SOURCE_WIDTH else article.feed[: SOURCE_WIDTH - 1] + "…"
-        row.append(source.ljust(SOURCE_WIDTH), self._style("source"))
-        row.append(" ")
-        row.append(age(article.published, self._clock()).rjust(AGE_WIDTH), self._style("age"))
-        row.append("  ")
-        row.append(article.title, self._style("read" if article.read else "unread"))
-        row.truncate(width, overflow="ellipsis", pad=True)
-        return row
+    def _row(self, article: Headline, width: int, cursor: bool) -> Strip:
+        """Segments built directly (no Text, no wrapping): unread dot, star, source, age, title."""
+        style = self._combined
+        gap = style("base", cursor)
+        title_width = max(width - (3 + SOURCE_WIDTH + 1 + AGE_WIDTH + 2), 0)
+        segments = [
+            Segment(("●" if not article.read else " ") + ("★" if article.starred else " "), style("star", cursor)),
+            Segment(" ", gap),
+            Segment(fit(article.feed, SOURCE_WIDTH), style("source", cursor)),
+            Segment(" ", gap),
+            Segment(age(article.published, self._clock()).rjust(AGE_WIDTH), style("age", cursor)),
+            Segment("  ", gap),
+            Segment(fit(article.title, title_width), style("read" if article.read else "unread", cursor)),
+        ]
+        return Strip(segments).crop_extend(0, width, gap)
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` cells: cut with … when longer, padded when shorter."""
+    if width <= 0:
+        return ""
+    if text.isascii():  # one cell per character (control characters never reach the store)
+        return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+    size = cell_len(text)
+    if size <= width:
+        return text + " " * (width - size)
+    return set_cell_size(text, width - 1) + "…"
