@@ -231,7 +231,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.json:
         for article in articles:
-            _json_line(out, article_json(article))
+            _json_line(out, article_json(article, library.link(article.id)))
         return 0
     for article in articles:
         marker = " " if article.read else "●"
@@ -262,7 +262,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     width = args.width or shutil.get_terminal_size((80, 24)).columns
     if args.json:
         text = view.body.plain(width)
-        data = article_json(view.article)
+        data = article_json(view.article, view.article.link)
         data.update(author=view.article.author, text=text,
                     links=[{"number": link.number, "url": link.url, "text": link.text} for link in view.links])
         _json_line(sys.stdout, data)
@@ -297,12 +297,12 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return 1 if args.failing and rows else 0
 
 
-def article_json(article) -> dict:
+def article_json(article, link: str) -> dict:
     return {
         "id": article.id,
         "feed": article.feed,
         "title": article.title,
-        "link": article.link,
+        "link": link,
         "published": article.published.isoformat() if article.published else None,
         "topics": list(article.topics),
         "read": article.read,

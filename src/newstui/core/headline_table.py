@@ -9,13 +9,15 @@ time when an article is opened.
 
 Columns
   id          the article id
-  title, link plain text
+  title       plain text
   published   seconds since the epoch (UTC), or None
   categories  the feed's categories for it, joined with U+001F (cleaned text never contains it)
   kw          the ``[topics.NAME]`` rules its title and summary matched, joined the same way
   chunk       which body shard of the feed holds its summary and text (see body_shards)
-  hash        a digest of what the shard holds for it, so a refresh knows unchanged bodies
-              without reading the shard
+
+The link and a digest of the body (so a refresh knows unchanged bodies without reading a shard)
+are in the details file with the related words, which the first paint does not read: links are a
+third of the bytes of a headline.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-COLUMNS = ("id", "title", "link", "published", "categories", "kw", "chunk", "hash")
+COLUMNS = ("id", "title", "published", "categories", "kw", "chunk")
 SEP = "\x1f"
 CHUNK_ROWS = 64  # articles per body shard: opening one reads ~100-300 KB
 

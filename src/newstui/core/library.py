@@ -61,12 +61,12 @@ class TopicCount:
 
 @dataclass(frozen=True, slots=True)
 class Headline:
-    """One row of the headline list: what it shows and what filters look at (no body)."""
+    """One row of the headline list: what it shows and what filters look at (no body; the link
+    is :meth:`Library.link`)."""
 
     id: str
     feed: str
     title: str
-    link: str
     published: datetime | None
     categories: tuple[str, ...]
     topics: tuple[str, ...]
@@ -133,7 +133,6 @@ class Snapshot:
         self.ids: list[str] = []
         self.feeds: list[str] = []
         self.titles: list[str] = []
-        self.links: list[str] = []
         self.published: list[float | None] = []
         self.categories: list[str] = []
         self.chunks: list[int] = []
@@ -144,7 +143,6 @@ class Snapshot:
             self.ids += doc["id"]
             self.feeds += [doc["feed"]] * len(doc["id"])
             self.titles += doc["title"]
-            self.links += doc["link"]
             self.published += doc["published"]
             self.categories += doc["categories"]
             kws += doc["kw"]
@@ -252,7 +250,7 @@ class Snapshot:
     def headline(self, r: int) -> Headline:
         cats = self.categories[r]
         return Headline(
-            id=self.ids[r], feed=self.feeds[r], title=self.titles[r], link=self.links[r],
+            id=self.ids[r], feed=self.feeds[r], title=self.titles[r],
             published=from_epoch(self.published[r]), categories=tuple(cats.split("\x1f")) if cats else (),
             topics=self.topics(r), read=bool(self.read[r]), starred=bool(self.starred[r]),
         )
@@ -310,6 +308,7 @@ class Library:
         if store.classifier is None or store.classifier.fingerprint != self._classifier.fingerprint:
             store.classifier = self._classifier
         self._related: RelatedIndex | None = None
+        self._links: dict[str, str] | None = None
         self._related_thread: threading.Thread | None = None
         self._related_lock = threading.Lock()
         self._flag_log: list[tuple[int, str, str, bool]] = []  # (seq, id, flag, value)
@@ -347,6 +346,7 @@ class Library:
         self._flag_log = [e for e in self._flag_log if e[0] > since]
         self.snapshot = snapshot
         self._memo = None
+        self._links = None
         self._related = None
         self._related_thread = None
         _settle_heap()
@@ -378,10 +378,18 @@ class Library:
             return None
         feed, chunk = snap.feeds[n], snap.chunks[n]
         record = self.store.body(feed, chunk, article_id)
-        doc = {"id": [article_id], "title": [snap.titles[n]], "link": [snap.links[n]],
+        doc = {"id": [article_id], "title": [snap.titles[n]],
                "published": [snap.published[n]], "categories": [snap.categories[n]]}
         article = to_article(feed, doc, 0, record, bool(snap.read[n]), bool(snap.starred[n]))
         return replace(article, topics=snap.topics(n))
+
+    def link(self, article_id: str) -> str:
+        """The article's link ("" if it has none). The links are read from the store once, with
+        the related index (after the first paint), or at the first call."""
+        links = self._links
+        if links is None:
+            links = self._links = self.store.links()
+        return links.get(article_id, "")
 
     def find(self, prefix: str) -> list[Headline]:
         """Articles whose id starts with ``prefix``."""
@@ -457,10 +465,12 @@ class Library:
 
     def _build_related(self, snapshot: Snapshot) -> None:
         snapshot.row, snapshot.lows  # noqa: B018  (made now, in this thread, not at a key press)
+        links = self.store.links()
         index = RelatedIndex((aid, digest) for aid, digest in self.store.terms() if aid in snapshot.row)
         with self._related_lock:
             if self.snapshot is snapshot:
                 self._related = index
+                self._links = links
         _settle_heap()
 
     def wait_for_related(self, timeout: float | None = None) -> bool:

@@ -3,12 +3,13 @@
 Files, all beside ``path`` (``newstui.json`` by default) and sharing its stem:
 
 =========================  =======================================================================
-``newstui.json``           headlines: per feed one document of columns (id, title, link, date,
-                           categories, matched topic rules, shard, body digest); what the
-                           headline list needs, read at start (~25 MB at 100k articles)
+``newstui.json``           headlines: per feed one document of columns (id, title, date,
+                           categories, matched topic rules, shard); what the headline list
+                           needs, read at start (~17 MB at 100k articles)
 ``newstui.bodies/*.json``  summaries, full text, guid, author: shards of 64 articles per feed,
                            read one at a time (:mod:`newstui.core.body_shards`)
-``newstui.terms.json``     per article the words it is related by, read after the first paint
+``newstui.terms.json``     details per article: link, the words it is related by, a digest of
+                           its body; read after the first paint
 ``newstui.flags.json``     read and starred ids, plus ``newstui.flags.log``, the journal a flag
                            change is appended to (:mod:`newstui.core.flag_journal`)
 ``newstui.feeds.json``     per feed refresh status (conditional GET validators, errors, backoff)
@@ -51,6 +52,7 @@ from newstui.core.related import digest_terms
 from newstui.core.storage import AtomicOrjsonStorage, StoreCorrupt
 from newstui.core.store_records import (
     body_record,
+    body_hash,
     doc_to_status,
     from_epoch,
     headline_row,
@@ -68,9 +70,10 @@ __all__ = ["FeedUpdate", "Store", "StoreCorrupt", "StoreError", "status_to_doc"]
 HEADLINES = "headlines"
 META = "meta"
 TERMS = "terms"
+DETAILS = ("terms", "link", "hash")  # what the details file keeps per article, by id
 FEEDS = "feeds"
 LEGACY_ARTICLES = "articles"  # stores before 0.3: one document per article, flags inside
-FORMAT = 3
+FORMAT = 4
 
 
 @dataclass(slots=True)
@@ -220,9 +223,19 @@ class Store:
 
     def terms(self) -> list[tuple[str, str]]:
         """(article id, the words it is related by) for every article that has them."""
+        return list(self._details("terms").items())
+
+    def links(self) -> dict[str, str]:
+        """Article id → link, for every article."""
+        return self._details("link")
+
+    def _details(self, name: str) -> dict[str, str]:
         with self._thread_lock:
             data = self._terms.read() or {}
-            return [pair for doc in (data.get(TERMS) or {}).values() for pair in doc["terms"].items()]
+            out: dict[str, str] = {}
+            for doc in (data.get(TERMS) or {}).values():
+                out.update(doc.get(name) or {})
+            return out
 
     def flag_sets(self) -> tuple[set[str], set[str]]:
         """(read ids, starred ids), as every process left them."""
@@ -326,9 +339,10 @@ class Store:
         with ExitStack() as stack:
             dropped = self._retention(table, updates, stack)
             for (feed, _), ids in dropped.items():
-                feed_terms = terms.get(feed, {}).get("terms", {})
-                for aid in ids:
-                    feed_terms.pop(aid, None)
+                details = terms.get(feed, {})
+                for name in DETAILS:
+                    for aid in ids:
+                        details.get(name, {}).pop(aid, None)
             if not changed and not dropped:
                 return 0
             # 1. new and changed bodies, 2. the headlines pointing at them, 3. terms.
@@ -364,23 +378,27 @@ class Store:
                 docs[feed] = (doc, table.index(doc))
             doc, index = docs[feed]
             record = body_record(article)
+            digest_of_body = body_hash(record)
+            details = self._terms_doc(terms, terms_docs, feed)
             i = index.get(article.id)
             if i is not None:
                 chunk = doc["chunk"][i]
-                row = headline_row(article, record, doc["kw"][i], chunk)
-                body_changed = row["hash"] != doc["hash"][i]
+                row = headline_row(article, doc["kw"][i], chunk)
+                body_changed = digest_of_body != details["hash"].get(article.id)
                 if body_changed or row["title"] != doc["title"][i]:
-                    row["kw"], digest = self._digest(article)
-                    self._terms_doc(terms, terms_docs, feed)["terms"][article.id] = digest
+                    row["kw"], details["terms"][article.id] = self._digest(article)
                 if body_changed:
+                    details["hash"][article.id] = digest_of_body
+                    details["link"][article.id] = article.link
                     added.setdefault((feed, chunk), {})[article.id] = record
-                changed = table.update(doc, i, row) or changed
+                changed = table.update(doc, i, row) or body_changed or changed
                 continue
             chunk = table.open_chunk(doc)
-            kw, digest = self._digest(article)
+            kw, details["terms"][article.id] = self._digest(article)
+            details["hash"][article.id] = digest_of_body
+            details["link"][article.id] = article.link
             index[article.id] = len(doc["id"])
-            table.append(doc, headline_row(article, record, kw, chunk))
-            self._terms_doc(terms, terms_docs, feed)["terms"][article.id] = digest
+            table.append(doc, headline_row(article, kw, chunk))
             added.setdefault((feed, chunk), {})[article.id] = record
             new_ids.append(article.id)
             changed = True
@@ -388,10 +406,13 @@ class Store:
 
     @staticmethod
     def _terms_doc(terms: dict[str, dict[str, Any]], docs: dict[str, Any], feed: str) -> dict[str, Any]:
+        """The feed's details document: id → related words, link, body digest."""
         doc = terms.get(feed)
         if doc is None:
-            doc = terms[feed] = {"feed": feed, "terms": {}}
+            doc = terms[feed] = {"feed": feed}
             docs[str(max((int(k) for k in docs), default=0) + 1)] = doc
+        for name in DETAILS:
+            doc.setdefault(name, {})
         return doc
 
     def _digest(self, article: Article) -> tuple[str, str]:
@@ -465,6 +486,7 @@ class Store:
             data = self._storage.read() or {}
             table = HeadlineTable(data.setdefault(HEADLINES, {}))
             terms_docs: dict[str, Any] = {}
+            old_details = {d["feed"]: d for d in ((self._terms.read() or {}).get(TERMS) or {}).values()}
             for n, doc in enumerate(table.docs.values(), 1):
                 feed = doc["feed"]
                 digests: dict[str, str] = {}
@@ -477,7 +499,13 @@ class Store:
                     article = Article(aid, feed, doc["title"][i], summary=record.get("summary", ""),
                                       content=record.get("content", ""))
                     doc["kw"][i], digests[aid] = self._digest(article)
-                terms_docs[str(n)] = {"feed": feed, "terms": digests}
+                old = old_details.get(feed, {})
+                terms_docs[str(n)] = {
+                    "feed": feed, "terms": digests,
+                    "link": {aid: (bodies[c].get(aid) or {}).get("link", old.get("link", {}).get(aid, ""))
+                             for aid, c in zip(doc["id"], doc["chunk"])},
+                    "hash": {aid: h for aid, h in (old.get("hash") or {}).items() if aid in digests},
+                }
             data.setdefault(META, {})["1"] = {
                 "format": FORMAT, "rules": self.classifier.fingerprint if self.classifier else ""
             }

@@ -36,6 +36,7 @@ def body_record(article: Article) -> dict[str, Any]:
     """What a body shard keeps for one article."""
     return {
         "id": article.id,
+        "link": article.link,
         "summary": article.summary,
         "content": article.content,
         "guid": article.guid,
@@ -48,26 +49,26 @@ def body_record(article: Article) -> dict[str, Any]:
 def body_hash(record: dict[str, Any]) -> str:
     """Changes when anything a refresh may update in the body record changes (not ``fetched``,
     which is the time the article was first stored)."""
-    key = [record["summary"], record["content"], record["guid"], record["author"], record["published"]]
+    key = [record["summary"], record["content"], record["guid"], record["author"], record["published"],
+           record["link"]]
     return hashlib.sha1(orjson.dumps(key)).hexdigest()[:12]
 
 
-def headline_row(article: Article, record: dict[str, Any], kw: str, chunk: int) -> dict[str, Any]:
+def headline_row(article: Article, kw: str, chunk: int) -> dict[str, Any]:
     return {
         "id": article.id,
         "title": article.title,
-        "link": article.link,
         "published": epoch(article.published),
         "categories": SEP.join(article.categories),
         "kw": kw,
         "chunk": chunk,
-        "hash": body_hash(record),
     }
 
 
 def to_article(feed: str, doc: dict[str, Any], i: int, record: dict[str, Any] | None,
                read: bool, starred: bool) -> Article:
-    """Row ``i`` of a feed's headline document and its body record, as one Article."""
+    """Row ``i`` of a feed's headline document and its body record, as one Article (an article
+    whose body record is missing, dropped meanwhile by another process, has no text)."""
     record = record or {}
     published = from_iso(record.get("published")) if record.get("published") else from_epoch(doc["published"][i])
     categories = doc["categories"][i]
@@ -75,7 +76,7 @@ def to_article(feed: str, doc: dict[str, Any], i: int, record: dict[str, Any] | 
         id=doc["id"][i],
         feed=feed,
         title=doc["title"][i],
-        link=doc["link"][i],
+        link=record.get("link", ""),
         guid=record.get("guid", ""),
         author=record.get("author", ""),
         published=published,

@@ -224,15 +224,16 @@ class MainScreen(Screen[None]):
         if article is None:
             self.notify("No article selected.", severity="warning")
             return
-        if not article.link:
+        link = self.library.link(article.id)
+        if not link:
             self.notify("This article has no link.", severity="warning")
             return
         try:
-            self._open_url(article.link)
+            self._open_url(link)
         except Exception as exc:  # a broken browser setting must not take the reader down
             self.notify(f"Could not open the browser: {exc}", severity="error", markup=False)
             return
-        self.notify(f"Opened {article.link}", markup=False, timeout=3)
+        self.notify(f"Opened {link}", markup=False, timeout=3)
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
