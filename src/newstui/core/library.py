@@ -15,8 +15,8 @@ import gc
 import threading
 from collections import Counter
 from functools import reduce
-from itertools import compress, groupby, islice
-from operator import and_, eq, or_
+from itertools import compress
+from operator import and_, or_
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -148,19 +148,9 @@ class Snapshot:
             kws += doc["kw"]
             self.chunks += doc["chunk"]
         n = len(self.ids)
-        # Newest first; equal dates (rare: mostly undated articles) by id, descending, so the order
-        # never depends on the files' order.
+        # Newest first; equal dates keep the store's order (stable sort), which only appends.
         dates = [p or 0 for p in self.published]
         order = sorted(range(n), key=dates.__getitem__, reverse=True)
-        in_order = list(map(dates.__getitem__, order))
-        if any(map(eq, in_order, islice(in_order, 1, None))):
-            ties = {d for d, count in Counter(dates).items() if count > 1}
-            at = [k for k, r in enumerate(order) if dates[r] in ties]
-            for _, group in groupby(at, key=lambda k: dates[order[k]]):
-                spots = list(group)
-                order[spots[0] : spots[-1] + 1] = sorted(
-                    order[spots[0] : spots[-1] + 1], key=self.ids.__getitem__, reverse=True
-                )
         self.order = order
         # Topic bits: the declared topics first, then as they come.
         self.bits: dict[str, int] = {}
