@@ -136,3 +136,23 @@ def test_apply_refresh_writes_many_feeds_at_once_and_prunes_each(tmp_path):
     assert sorted(i for i, a in fresh.items() if a.feed == "A") == ["id0", "id5", "id6", "id7"]
     assert "id20" in fresh
     assert set(Store(tmp_path / "db.json").feed_statuses()) == {"A", "B", "C"}
+
+
+def test_a_feed_listing_more_than_it_keeps_is_not_rewritten_each_refresh(tmp_path):
+    """keep=3 and the feed lists 10 items: the 7 older ones are not stored and dropped again on
+    every refresh (that rewrote shards and headlines each time)."""
+    from newstui.core.store import FeedUpdate
+
+    store = Store(tmp_path / "db.json")
+    items = [art(i) for i in range(10)]
+    store.apply_refresh([FeedUpdate(None, items, keep=3, feed="F")])
+    assert sorted(a.id for a in store.articles()) == ["id7", "id8", "id9"]
+    before = {p.name: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()}
+    update = FeedUpdate(None, items, keep=3, feed="F")
+    store.apply_refresh([update])
+    after = {p.name: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()}
+    assert update.new_ids == () and before == after  # nothing written
+    newer = FeedUpdate(None, [*items, art(10)], keep=3, feed="F")
+    store.apply_refresh([newer])
+    assert newer.new_ids == ("id10",)
+    assert sorted(a.id for a in Store(tmp_path / "db.json").articles()) == ["id10", "id8", "id9"]

@@ -371,12 +371,17 @@ class Store:
         new_ids: list[str] = []
         changed = False
         docs: dict[str, tuple[dict[str, Any], dict[str, int]]] = {}
+        oldest_kept = self._oldest_kept(table, update)
         for article in {a.id: a for a in update.articles}.values():
             feed = table.feed_of(article.id) or article.feed
             if feed not in docs:
                 doc = table.feed_doc(feed)
                 docs[feed] = (doc, table.index(doc))
             doc, index = docs[feed]
+            if article.id not in index and self._dropped_at_once(article, oldest_kept):
+                # Retention would drop it again at once (a feed that lists more items than it
+                # keeps): not stored, so not rewritten and dropped on every refresh.
+                continue
             record = body_record(article)
             digest_of_body = body_hash(record)
             details = self._terms_doc(terms, terms_docs, feed)
@@ -403,6 +408,27 @@ class Store:
             new_ids.append(article.id)
             changed = True
         return new_ids, changed
+
+    @staticmethod
+    def _oldest_kept(table: HeadlineTable, update: FeedUpdate) -> tuple[float | None, float | None]:
+        """(the publication time of the feed's ``keep``-th newest article when the feed is full,
+        the ``max_age_days`` cutoff): a new article older than either would not survive."""
+        cutoff = None
+        if update.max_age_days:
+            cutoff = (datetime.now(UTC) - timedelta(days=update.max_age_days)).timestamp()
+        doc = table.by_feed.get(update.feed)
+        if update.keep is None or doc is None or len(doc["id"]) < update.keep:
+            return None, cutoff
+        dates = sorted((p for p in doc["published"] if p is not None), reverse=True)
+        return (dates[update.keep - 1] if len(dates) >= update.keep else None), cutoff
+
+    @staticmethod
+    def _dropped_at_once(article: Article, bounds: tuple[float | None, float | None]) -> bool:
+        full_at, cutoff = bounds
+        when = article.published.timestamp() if article.published else None
+        if full_at is not None and (when is None or when < full_at):
+            return True  # undated articles count as the oldest, as retention orders them
+        return cutoff is not None and when is not None and when < cutoff
 
     @staticmethod
     def _terms_doc(terms: dict[str, dict[str, Any]], docs: dict[str, Any], feed: str) -> dict[str, Any]:
