@@ -12,6 +12,17 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen_heap() -> Iterator[None]:
+    """The reader freezes its heap (``gc.freeze``) after loading: right for one reader per
+    process, but in a test session every app and library a test made would then stay for good.
+    Hand them back to the garbage collector after each test."""
+    import gc
+
+    yield
+    gc.unfreeze()
 # Content-Types for the /as/<type>/<file> route: right, wrong and misspelt ones.
 TYPES = {
     "json": "application/feed+json",

@@ -46,6 +46,7 @@ class HeadlineTable:
         self.by_feed: dict[str, dict[str, Any]] = {doc["feed"]: doc for doc in docs.values()}
         self._next_key = max((int(k) for k in docs), default=0) + 1
         self._where: dict[str, str] | None = None  # article id → feed, built when first needed
+        self._open: dict[int, list[int]] = {}  # id(doc) → [its newest chunk, rows in it]
 
     def feed_doc(self, feed: str) -> dict[str, Any]:
         doc = self.by_feed.get(feed)
@@ -74,18 +75,26 @@ class HeadlineTable:
     def index(doc: dict[str, Any]) -> dict[str, int]:
         return {aid: i for i, aid in enumerate(doc["id"])}
 
-    @staticmethod
-    def open_chunk(doc: dict[str, Any]) -> int:
-        """The feed's shard that takes new articles: the newest, until it holds CHUNK_ROWS."""
-        chunks = doc["chunk"]
-        if not chunks:
-            return 0
-        newest = max(chunks)
-        return newest if chunks.count(newest) < CHUNK_ROWS else newest + 1
+    def open_chunk(self, doc: dict[str, Any]) -> int:
+        """The feed's shard that takes new articles: the newest, until it holds CHUNK_ROWS.
+        (Counted once per write and then kept up to date: a feed gaining thousands of articles
+        at once, as when an old store is migrated, costs no pass per article.)"""
+        state = self._open.get(id(doc))
+        if state is None:
+            chunks = doc["chunk"]
+            newest = max(chunks, default=0)
+            state = self._open[id(doc)] = [newest, chunks.count(newest)]
+        return state[0] if state[1] < CHUNK_ROWS else state[0] + 1
 
     def append(self, doc: dict[str, Any], row: dict[str, Any]) -> None:
         for name in COLUMNS:
             doc[name].append(row[name])
+        state = self._open.get(id(doc))
+        if state is not None:
+            if row["chunk"] == state[0]:
+                state[1] += 1
+            elif row["chunk"] > state[0]:
+                state[0], state[1] = row["chunk"], 1
         if self._where is not None:
             self._where[row["id"]] = doc["feed"]
 
@@ -110,6 +119,7 @@ class HeadlineTable:
         for name in COLUMNS:
             column = doc[name]
             doc[name] = [column[i] for i in keep]
+        self._open.pop(id(doc), None)
 
     @staticmethod
     def retention(
