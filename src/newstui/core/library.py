@@ -15,8 +15,9 @@ import gc
 import threading
 from collections import Counter
 from functools import reduce
-from itertools import compress
-from operator import and_, or_
+from bisect import bisect_left
+from itertools import compress, repeat
+from operator import and_, contains, eq, or_
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -179,7 +180,10 @@ class Snapshot:
         self.starred = bytearray(map(starred_ids.__contains__, self.ids)) if starred_ids else bytearray(n)
         self.starred_rows = {r for r, s in enumerate(self.starred) if s} if starred_ids else set()
         self._lows: list[str] | None = None
-        self._topic_rows: dict[str, list[int]] = {}
+        self._pos: list[int] | None = None
+        self._ordered_masks: list[int] | None = None
+        self._ordered_feeds: list[str] | None = None
+        self._topic_places: dict[str, list[int]] = {}
         self.total = self._count(listed, matched)
         read_count = self.read.count(1)
         if not read_count:
@@ -221,21 +225,51 @@ class Snapshot:
 
     @property
     def lows(self) -> list[str]:
-        """Lower-cased titles, for search (made on the first search)."""
+        """Lower-cased titles by display position (``lows[pos[r]]`` is row r's), for search.
+
+        In display order on purpose: filters walk rows newest first, and the rows' own columns
+        are in the store's (per feed) order, so walking them newest first jumps around memory,
+        and 100,000 cache misses cost ~80 ms where a walk in memory order takes ~6 ms. Made on
+        the first search, or in the background after the first paint (see Library.warm_up).
+        """
         if self._lows is None:
-            self._lows = [t.lower() for t in self.titles]
+            self._lows = [self.titles[r].lower() for r in self.order]
         return self._lows
 
-    def topic_rows(self, topic: str) -> list[int]:
-        """The rows of ``topic``, newest first (found once, then remembered)."""
-        rows = self._topic_rows.get(topic)
-        if rows is None:
+    @property
+    def pos(self) -> list[int]:
+        """Row → its position newest first (the inverse of :attr:`order`)."""
+        if self._pos is None:
+            pos = [0] * len(self.order)
+            for p, r in enumerate(self.order):
+                pos[r] = p
+            self._pos = pos
+        return self._pos
+
+    def _masks_in_order(self) -> list[int]:
+        if self._ordered_masks is None:
+            self._ordered_masks = self.in_order(self.masks)
+        return self._ordered_masks
+
+    def feeds_in_order(self) -> list[str]:
+        if self._ordered_feeds is None:
+            self._ordered_feeds = self.in_order(self.feeds)
+        return self._ordered_feeds
+
+    def topic_places(self, topic: str) -> list[int]:
+        """The display positions of ``topic``'s articles (found once, then remembered)."""
+        places = self._topic_places.get(topic)
+        if places is None:
             bit = self.bits.get(topic)
             if bit is None:
                 return []
-            flag, masks = 1 << bit, self.masks
-            rows = self._topic_rows[topic] = [r for r in self.order if masks[r] & flag]
-        return rows
+            masks = self._masks_in_order()  # in display order: a walk in memory order, see lows
+            places = self._topic_places[topic] = list(compress(range(len(self)), map(and_, masks, repeat(1 << bit))))
+        return places
+
+    def in_order(self, column: Sequence) -> list:
+        """A per-row column, by display position."""
+        return list(map(column.__getitem__, self.order))
 
     def headline(self, r: int) -> Headline:
         cats = self.categories[r]
@@ -260,34 +294,36 @@ class Snapshot:
 
 
 class HeadlineRows(Sequence[Headline]):
-    """The headlines of one filter, made into objects only when read (the visible rows)."""
+    """The headlines of one filter, made into objects only when read (the visible rows).
 
-    def __init__(self, snapshot: Snapshot, rows: Sequence[int]) -> None:
+    Held as display positions (``snapshot.order[p]`` is the row at position p), ascending: a
+    filter's result is a subsequence of the newest-first order."""
+
+    def __init__(self, snapshot: Snapshot, places: Sequence[int]) -> None:
         self._snapshot = snapshot
-        self.rows = rows
+        self.places = places
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.places)
 
     def __getitem__(self, index):  # type: ignore[override]
+        order, headline = self._snapshot.order, self._snapshot.headline
         if isinstance(index, slice):
-            return [self._snapshot.headline(n) for n in self.rows[index]]
-        return self._snapshot.headline(self.rows[index])
+            return [headline(order[p]) for p in self.places[index]]
+        return headline(order[self.places[index]])
 
     def __iter__(self) -> Iterator[Headline]:
-        headline = self._snapshot.headline
-        return (headline(n) for n in self.rows)
+        order, headline = self._snapshot.order, self._snapshot.headline
+        return (headline(order[p]) for p in self.places)
 
     def position(self, article_id: str) -> int | None:
-        """Where ``article_id`` is in this list, if it is."""
-        n = self._snapshot.row.get(article_id)
-        if n is None:
+        """Where ``article_id`` is in this list, if it is (a binary search)."""
+        r = self._snapshot.row.get(article_id)
+        if r is None:
             return None
-        rows = self.rows
-        try:
-            return rows.index(n)  # type: ignore[union-attr]
-        except ValueError:
-            return None
+        place = self._snapshot.pos[r]
+        i = bisect_left(self.places, place)
+        return i if i < len(self.places) and self.places[i] == place else None
 
 
 class Library:
@@ -390,38 +426,46 @@ class Library:
 
     def headlines(self, view: Filter = Filter()) -> HeadlineRows:
         """Articles matching ``view``, newest first."""
-        return HeadlineRows(self.snapshot, self._rows(view))
+        return HeadlineRows(self.snapshot, self._places(view))
 
-    def _rows(self, view: Filter) -> Sequence[int]:
+    def _places(self, view: Filter) -> Sequence[int]:
+        """The display positions of the articles ``view`` shows. Every filter is a C-level pass
+        (compress over map) over columns in display order, walked in memory order: ~5 ms per
+        100,000 articles, where a Python loop over rows took ~40-80 ms."""
         snap = self.snapshot
         query = view.query.lower()
         memo = self._memo
-        rows: Sequence[int]
+        places: Sequence[int]
         if (
             memo is not None and query and memo[0].query and query.startswith(memo[0].query.lower())
             and replace(memo[0], query="") == replace(view, query="")
         ):
-            rows = memo[1]  # typing on: the new matches are among the last ones
+            places = memo[1]  # typing on: the new matches are among the last ones
         else:
             if view.starred:
-                starred = snap.starred
-                rows = [r for r in snap.order if starred[r]] if snap.starred_rows else []
+                places = list(compress(range(len(snap)), self._flags_in_order(snap.starred))) if snap.starred_rows else []
             elif view.topic:
-                rows = snap.topic_rows(normalise_topic(view.topic))
+                places = snap.topic_places(normalise_topic(view.topic))
             else:
-                rows = snap.order
+                places = range(len(snap))
             if view.feed:
-                feeds = snap.feeds
-                rows = [n for n in rows if feeds[n] == view.feed]
+                feeds = snap.feeds_in_order()
+                places = list(compress(places, map(eq, map(feeds.__getitem__, places), repeat(view.feed))))
             if view.unread_only:
-                read = snap.read
-                rows = [n for n in rows if not read[n]]
+                unread = self._flags_in_order(snap.read).translate(_FLIP)
+                places = list(compress(places, map(unread.__getitem__, places)))
         if query:
             lows = snap.lows
             for word in query.split():
-                rows = [n for n in rows if word in lows[n]]
-        self._memo = (view, rows)
-        return rows
+                found = map(contains, lows, repeat(word)) if isinstance(places, range) else \
+                    map(contains, map(lows.__getitem__, places), repeat(word))
+                places = list(compress(places, found))
+        self._memo = (view, places)
+        return places
+
+    def _flags_in_order(self, column: bytearray) -> bytes:
+        """A flag column (read or starred, by row), by display position."""
+        return bytes(map(column.__getitem__, self.snapshot.order))
 
     def topic_counts(self) -> list[TopicCount]:
         """Every topic with unread and total counts: declared topics first, then by size."""
@@ -454,7 +498,7 @@ class Library:
                 self._related_thread.start()
 
     def _build_related(self, snapshot: Snapshot) -> None:
-        snapshot.row, snapshot.lows  # noqa: B018  (made now, in this thread, not at a key press)
+        snapshot.row, snapshot.lows, snapshot.pos, snapshot._masks_in_order()  # noqa: B018  (made now, not at a key press)
         links = self.store.links()
         index = RelatedIndex((aid, digest) for aid, digest in self.store.terms() if aid in snapshot.row)
         with self._related_lock:

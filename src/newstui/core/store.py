@@ -8,8 +8,8 @@ Files, all beside ``path`` (``newstui.json`` by default) and sharing its stem:
                            needs, read at start (~17 MB at 100k articles)
 ``newstui.bodies/*.json``  summaries, full text, guid, author: shards of 64 articles per feed,
                            read one at a time (:mod:`newstui.core.body_shards`)
-``newstui.terms.json``     details per article: link, the words it is related by, a digest of
-                           its body; read after the first paint
+``newstui.details.json``   per article: its link, the words it is related by, a digest of its
+                           body; read after the first paint
 ``newstui.flags.json``     read and starred ids, plus ``newstui.flags.log``, the journal a flag
                            change is appended to (:mod:`newstui.core.flag_journal`)
 ``newstui.feeds.json``     per feed refresh status (conditional GET validators, errors, backoff)
@@ -69,7 +69,7 @@ __all__ = ["FeedUpdate", "Store", "StoreCorrupt", "StoreError", "status_to_doc"]
 
 HEADLINES = "headlines"
 META = "meta"
-TERMS = "terms"
+DETAILS_TABLE = "details"
 DETAILS = ("terms", "link", "hash")  # what the details file keeps per article, by id
 FEEDS = "feeds"
 LEGACY_ARTICLES = "articles"  # stores before 0.3: one document per article, flags inside
@@ -128,7 +128,7 @@ class Store:
         self._status_db = TinyDB(self.status_path, storage=AtomicOrjsonStorage)
         self._status_storage: AtomicOrjsonStorage = self._status_db.storage  # type: ignore[assignment]
         self._feeds = self._status_db.table(FEEDS, cache_size=0)
-        self._terms = AtomicOrjsonStorage(folder / f"{stem}.terms{suffix}")
+        self._details_file = AtomicOrjsonStorage(folder / f"{stem}.details{suffix}")
         self.shards = BodyShards(folder / f"{stem}.bodies")
         self.flags = Flags(folder / f"{stem}.flags{suffix}", folder / f"{stem}.flags.log",
                            folder / f"{stem}.flags.lock")
@@ -166,7 +166,7 @@ class Store:
         try:
             yield
         except BaseException:
-            for storage in (self._storage, self._status_storage, self._terms):
+            for storage in (self._storage, self._status_storage, self._details_file):
                 storage.forget()
             self.shards.forget()
             raise
@@ -231,9 +231,9 @@ class Store:
 
     def _details(self, name: str) -> dict[str, str]:
         with self._thread_lock:
-            data = self._terms.read() or {}
+            data = self._details_file.read() or {}
             out: dict[str, str] = {}
-            for doc in (data.get(TERMS) or {}).values():
+            for doc in (data.get(DETAILS_TABLE) or {}).values():
                 out.update(doc.get(name) or {})
             return out
 
@@ -323,13 +323,13 @@ class Store:
         table = HeadlineTable(data.setdefault(HEADLINES, {}))
         meta_docs = data.setdefault(META, {})
         meta = meta_docs.setdefault("1", {"format": FORMAT})
-        terms_data = self._terms.read() or {}
-        terms = {doc["feed"]: doc for doc in terms_data.setdefault(TERMS, {}).values()}
+        details_data = self._details_file.read() or {}
+        details = {doc["feed"]: doc for doc in details_data.setdefault(DETAILS_TABLE, {}).values()}
         had_rows = len(table) > 0
         added: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
         changed = False
         for update in updates:
-            new_ids, touched = self._merge(table, update, added, terms, terms_data[TERMS])
+            new_ids, touched = self._merge(table, update, added, details, details_data[DETAILS_TABLE])
             update.new_ids = tuple(new_ids)
             changed = changed or touched
         fingerprint = self.classifier.fingerprint if self.classifier else ""
@@ -339,10 +339,10 @@ class Store:
         with ExitStack() as stack:
             dropped = self._retention(table, updates, stack)
             for (feed, _), ids in dropped.items():
-                details = terms.get(feed, {})
+                feed_details = details.get(feed, {})
                 for name in DETAILS:
                     for aid in ids:
-                        details.get(name, {}).pop(aid, None)
+                        feed_details.get(name, {}).pop(aid, None)
             if not changed and not dropped:
                 return 0
             # 1. new and changed bodies, 2. the headlines pointing at them, 3. terms.
@@ -354,7 +354,7 @@ class Store:
             for update in updates:
                 update.new_ids = tuple(i for i in update.new_ids if i not in gone)
             self._storage.write(data)
-            self._terms.write(terms_data)
+            self._details_file.write(details_data)
             # 4. bodies nobody points at any more, 5. their flags.
             for (feed, chunk), ids in dropped.items():
                 stored = self.shards.read(feed, chunk)
@@ -365,7 +365,7 @@ class Store:
 
     def _merge(self, table: HeadlineTable, update: FeedUpdate,
                added: dict[tuple[str, int], dict[str, dict[str, Any]]],
-               terms: dict[str, dict[str, Any]], terms_docs: dict[str, Any]) -> tuple[list[str], bool]:
+               details_by_feed: dict[str, dict[str, Any]], details_docs: dict[str, Any]) -> tuple[list[str], bool]:
         if not update.articles:
             return [], False
         new_ids: list[str] = []
@@ -384,7 +384,7 @@ class Store:
                 continue
             record = body_record(article)
             digest_of_body = body_hash(record)
-            details = self._terms_doc(terms, terms_docs, feed)
+            details = self._details_doc(details_by_feed, details_docs, feed)
             i = index.get(article.id)
             if i is not None:
                 chunk = doc["chunk"][i]
@@ -431,11 +431,11 @@ class Store:
         return cutoff is not None and when is not None and when < cutoff
 
     @staticmethod
-    def _terms_doc(terms: dict[str, dict[str, Any]], docs: dict[str, Any], feed: str) -> dict[str, Any]:
+    def _details_doc(by_feed: dict[str, dict[str, Any]], docs: dict[str, Any], feed: str) -> dict[str, Any]:
         """The feed's details document: id → related words, link, body digest."""
-        doc = terms.get(feed)
+        doc = by_feed.get(feed)
         if doc is None:
-            doc = terms[feed] = {"feed": feed}
+            doc = by_feed[feed] = {"feed": feed}
             docs[str(max((int(k) for k in docs), default=0) + 1)] = doc
         for name in DETAILS:
             doc.setdefault(name, {})
@@ -511,8 +511,8 @@ class Store:
         with self._locked(), self._editing():
             data = self._storage.read() or {}
             table = HeadlineTable(data.setdefault(HEADLINES, {}))
-            terms_docs: dict[str, Any] = {}
-            old_details = {d["feed"]: d for d in ((self._terms.read() or {}).get(TERMS) or {}).values()}
+            details_docs: dict[str, Any] = {}
+            old_details = {d["feed"]: d for d in ((self._details_file.read() or {}).get(DETAILS_TABLE) or {}).values()}
             for n, doc in enumerate(table.docs.values(), 1):
                 feed = doc["feed"]
                 digests: dict[str, str] = {}
@@ -526,7 +526,7 @@ class Store:
                                       content=record.get("content", ""))
                     doc["kw"][i], digests[aid] = self._digest(article)
                 old = old_details.get(feed, {})
-                terms_docs[str(n)] = {
+                details_docs[str(n)] = {
                     "feed": feed, "terms": digests,
                     "link": {aid: (bodies[c].get(aid) or {}).get("link", old.get("link", {}).get(aid, ""))
                              for aid, c in zip(doc["id"], doc["chunk"])},
@@ -536,7 +536,7 @@ class Store:
                 "format": FORMAT, "rules": self.classifier.fingerprint if self.classifier else ""
             }
             self._storage.write(data)
-            self._terms.write({TERMS: terms_docs})
+            self._details_file.write({DETAILS_TABLE: details_docs})
 
     def _migrate(self, data: dict[str, Any]) -> None:
         """A store before 0.3 (one document per article, flags inside) into this layout, in the

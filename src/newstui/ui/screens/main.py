@@ -33,6 +33,7 @@ from newstui.ui.widgets.article import ArticlePane
 from newstui.ui.widgets.headlines import HeadlineList
 from newstui.ui.widgets.keybar import KeyBar
 from newstui.ui.widgets.related import RelatedList
+from newstui.ui.widgets.search import SearchBox
 from newstui.ui.widgets.status import StatusLine
 from newstui.ui.widgets.topics import ALL, STARRED, TopicList
 
@@ -84,7 +85,7 @@ class MainScreen(Screen[None]):
                 with Horizontal(id="lower"):
                     yield ArticlePane(id="article")
                     yield RelatedList(id="related", clock=self._clock)
-        yield Input(placeholder="search titles — Enter to keep, Esc to clear", id="search")
+        yield SearchBox(placeholder="search titles — Enter to keep, Esc to clear", id="search")
         yield StatusLine(id="status")
         yield KeyBar(id="keys")
 
