@@ -85,8 +85,9 @@ class MainScreen(Screen[None]):
                 with Horizontal(id="lower"):
                     yield ArticlePane(id="article")
                     yield RelatedList(id="related", clock=self._clock)
-        yield SearchBox(placeholder="search titles — Enter to keep, Esc to clear", id="search")
-        yield StatusLine(id="status")
+        with Horizontal(id="bottom"):
+            yield StatusLine(id="status")
+            yield SearchBox(placeholder="/ search titles", id="search")
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
@@ -237,15 +238,15 @@ class MainScreen(Screen[None]):
         self.notify(f"Opened {link}", markup=False, timeout=3)
 
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
+        # Always on screen, beside the status line: showing and hiding a widget lays out the
+        # whole screen again (~100 ms), focusing one does not.
+        search = self.query_one("#search", SearchBox)
         search.value = self.view.query
-        search.focus()
+        search.activate()
 
     def action_clear_search(self) -> None:
         search = self.query_one("#search", Input)
-        if search.display or self.view.query:
-            search.display = False
+        if search.has_focus or self.view.query:
             search.value = ""
             self._set_view(query="")
             self.query_one(HeadlineList).focus()
@@ -256,8 +257,7 @@ class MainScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        event.input.display = False
-        self.query_one(HeadlineList).focus()
+        self.query_one(HeadlineList).focus()  # the query stays, shown in the box
 
     def shown_bindings(self, *, screen_only: bool = False, long: bool = False) -> list[tuple[str, str]]:
         """(key, description) of the bindings meant to be shown, as they are bound right now.
@@ -394,6 +394,8 @@ class MainScreen(Screen[None]):
         self._reload_pending = False
         since = self.library.flag_seq
         snapshot = await asyncio.to_thread(self.library.load)
+        if not self.is_attached or not self.children:
+            return  # the reader closed while the store was read
         self.library.install(snapshot, since=since)
         self._show_counts()
         self._show_view()

@@ -13,3 +13,14 @@ class SearchBox(Input):
     field of a fixed width never changes shape."""
 
     virtual_size = QUIET_VIRTUAL_SIZE
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.can_focus = False  # always shown, but out of the Tab order: `/` brings it in
+
+    def activate(self) -> None:
+        self.can_focus = True
+        self.focus()
+
+    def on_blur(self) -> None:
+        self.can_focus = False
