@@ -16,7 +16,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from newstui.core.article_view import render_article
@@ -43,6 +45,9 @@ WARM_UP_DELAY_SECONDS = 0.1
 
 
 class MainScreen(Screen[None]):
+    # Textual repaints the whole screen when the focus moves (~60-100 ms with these panes); the
+    # two widgets whose focus changed restyle and repaint themselves, which is all that changes.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("r", "refresh", "Refresh", tooltip="refresh every feed in the background (conditional GET: cheap when nothing changed)", id="refresh"),
