@@ -106,8 +106,9 @@ class MainScreen(Screen[None]):
         self.query_one(HeadlineList).focus()
         self.call_after_refresh(self._show_keys)
         # Background work (the related index, a topic reindex) starts a moment after the first
-        # frame, so that frame is not kept waiting for the interpreter lock by a busy thread.
-        self.set_timer(WARM_UP_DELAY_SECONDS, self._after_first_paint)
+        # frame is on screen, so that frame is not kept waiting for the interpreter lock by a
+        # busy thread (a timer started here could fire before it: the first frame takes ~0.3 s).
+        self.call_after_refresh(lambda: self.set_timer(WARM_UP_DELAY_SECONDS, self._after_first_paint))
         if self._refresh_on_start and self.library.config.feeds:
             # Only the feeds that are due: a cron refresh five minutes ago already fetched the rest.
             self.start_refresh(mode="due")
