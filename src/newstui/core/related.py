@@ -42,15 +42,17 @@ RESCORED = 40  # candidates ranked by exact cosine
 
 
 def terms(text: str) -> list[str]:
-    """Lower-cased significant words: no stopwords, no numbers, at least three letters."""
-    out = []
-    for match in _WORD.finditer(text.lower()):
-        word = match.group().replace("’", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        if len(word) >= 3 and word not in STOPWORDS and not word.isdigit():
-            out.append(word)
-    return out
+    """Lower-cased significant words: no stopwords, no numbers, at least three letters.
+
+    One C-level ``findall`` and list comprehensions: this runs for every article stored (a
+    cold refresh of 5,000 articles spent a second in a loop over regex matches)."""
+    low = text.lower()
+    if "’" in low:
+        low = low.replace("’", "'")
+    words = _WORD.findall(low)
+    if "'" in low:
+        words = [w[:-2] if w.endswith("'s") else w for w in words]
+    return [w for w in words if len(w) >= 3 and w not in STOPWORDS and not w.isdigit()]
 
 
 def digest_terms(title: str, summary_text: str, limit: int = DIGEST_TERMS) -> str:
