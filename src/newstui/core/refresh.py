@@ -27,7 +27,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 
@@ -35,6 +35,10 @@ from newstui.core.fetch import Client, FetchResult, fetch, is_http, make_client
 from newstui.core.models import Config, Feed, FeedStatus, Settings
 from newstui.core.parse import ParsedFeed, parse_feed
 from newstui.core.store import FeedUpdate, Store, StoreCorrupt, StoreError
+from newstui.core.store_records import article_digest
+
+if TYPE_CHECKING:
+    from newstui.core.topics import TopicClassifier
 
 Mode = Literal["manual", "due", "force"]
 
@@ -163,7 +167,7 @@ async def refresh_feeds(
 
     if parse_pool is None and os.environ.get("NEWSTUI_PARSE_POOL") in ("0", "1"):
         parse_pool = os.environ["NEWSTUI_PARSE_POOL"] == "1"  # for benchmarks: force it off or on
-    parser = _Parser(pooled=parse_pool)
+    parser = _Parser(pooled=parse_pool, classifier=store.classifier)
     writer = _Writer(store, expected=len(todo))
     everyone = asyncio.Semaphore(max(settings.concurrency, 1))
     hosts: dict[str, asyncio.Semaphore] = {}
@@ -241,6 +245,7 @@ async def _settle(
         warnings=before.warnings if before else (),
     )
     articles: tuple = ()
+    digests: dict[str, tuple[str, str]] | None = None
     if not got.ok:
         retry_at = now + timedelta(seconds=got.retry_after) if got.retry_after is not None else None
         status = replace(status, error=got.error, retry_at=retry_at)
@@ -259,7 +264,7 @@ async def _settle(
             status = replace(status, ok=True, unchanged=True, last_success=now, **validators)
         else:
             started = time.perf_counter()
-            parsed = await parser.parse(got.body, feed, got.final_url, got.content_type, now)
+            parsed, digests = await parser.parse(got.body, feed, got.final_url, got.content_type, now)
             took = time.perf_counter() - started
             if parsed.error:
                 status = replace(status, error=parsed.error, parse_seconds=took, body_hash="")
@@ -273,7 +278,7 @@ async def _settle(
     failures = 0 if status.ok else (before.failures if before else 0) + 1
     status = replace(status, failures=failures)
     status = replace(status, next_due=next_due(feed, settings, status))
-    update = FeedUpdate(status, articles, **retention(feed, settings))
+    update = FeedUpdate(status, articles, digests=digests, **retention(feed, settings))
     try:
         saved = await writer.write(update)
     except StoreError as exc:
@@ -299,8 +304,9 @@ class _Parser:
     threads only contend for the GIL and delay every result. ``pooled`` forces the pool on or off.
     """
 
-    def __init__(self, *, pooled: bool | None) -> None:
+    def __init__(self, *, pooled: bool | None, classifier: TopicClassifier | None = None) -> None:
         self._pooled = pooled
+        self._classifier = classifier  # the store's: articles are matched to its topic rules
         self._thread: Executor | None = None
         self._pool: Executor | None = None
         self._spent = 0.0  # CPU seconds spent parsing in the thread
@@ -312,20 +318,23 @@ class _Parser:
         heavy = self._bodies >= POOL_AFTER_BODIES or self._spent >= POOL_AFTER_SECONDS
         return heavy and (os.cpu_count() or 1) > 1
 
-    async def parse(self, body: bytes, feed: Feed, url: str, content_type: str, now: datetime) -> ParsedFeed:
+    async def parse(
+        self, body: bytes, feed: Feed, url: str, content_type: str, now: datetime
+    ) -> tuple[ParsedFeed, dict[str, tuple[str, str]]]:
+        """The parsed feed, and each article's digest for the store (matched topic rules,
+        related words): made here, on the parser's core, not in the store's write."""
         loop = asyncio.get_running_loop()
         self._bodies += 1
+        args = (body, feed, url, content_type, now, self._classifier)
         if self._use_pool():
             if self._pool is None:
                 self._pool = _make_pool()
-            return await loop.run_in_executor(self._pool, _parse, body, feed, url, content_type, now)
+            return await loop.run_in_executor(self._pool, _parse, *args)
         if self._thread is None:
             self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newstui-parse")
-        parsed, cpu = await loop.run_in_executor(
-            self._thread, _parse_timed, body, feed, url, content_type, now
-        )
+        parsed, digests, cpu = await loop.run_in_executor(self._thread, _parse_timed, *args)
         self._spent += cpu
-        return parsed
+        return parsed, digests
 
     def close(self) -> None:
         for executor in (self._thread, self._pool):
@@ -344,17 +353,22 @@ def _make_pool() -> Executor:
     return ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=context)
 
 
-def _parse(body: bytes, feed: Feed, url: str, content_type: str, now: datetime) -> ParsedFeed:
-    return parse_feed(body, feed, url=url, content_type=content_type, now=now)
+def _parse(
+    body: bytes, feed: Feed, url: str, content_type: str, now: datetime,
+    classifier: TopicClassifier | None,
+) -> tuple[ParsedFeed, dict[str, tuple[str, str]]]:
+    parsed = parse_feed(body, feed, url=url, content_type=content_type, now=now)
+    return parsed, {a.id: article_digest(a, classifier) for a in parsed.articles}
 
 
 def _parse_timed(
-    body: bytes, feed: Feed, url: str, content_type: str, now: datetime
-) -> tuple[ParsedFeed, float]:
+    body: bytes, feed: Feed, url: str, content_type: str, now: datetime,
+    classifier: TopicClassifier | None,
+) -> tuple[ParsedFeed, dict[str, tuple[str, str]], float]:
     """The parse and the CPU time this thread spent on it (wall time would count GIL waits)."""
     started = time.thread_time()
-    parsed = _parse(body, feed, url, content_type, now)
-    return parsed, time.thread_time() - started
+    parsed, digests = _parse(body, feed, url, content_type, now, classifier)
+    return parsed, digests, time.thread_time() - started
 
 
 # -- batched store writes ---------------------------------------------------------------------

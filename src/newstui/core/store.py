@@ -48,11 +48,11 @@ from newstui.core.body_shards import BodyShards
 from newstui.core.flag_journal import Flags
 from newstui.core.headline_table import SEP, HeadlineTable
 from newstui.core.models import Article, FeedStatus
-from newstui.core.related import digest_terms
 from newstui.core.storage import AtomicOrjsonStorage, StoreCorrupt
 from newstui.core.store_records import (
-    body_record,
+    article_digest,
     body_hash,
+    body_record,
     doc_to_status,
     from_epoch,
     headline_row,
@@ -60,7 +60,6 @@ from newstui.core.store_records import (
     status_to_doc,
     to_article,
 )
-from newstui.core.text import html_to_line
 
 if TYPE_CHECKING:
     from newstui.core.topics import TopicClassifier
@@ -90,6 +89,9 @@ class FeedUpdate:
     new_ids: tuple[str, ...] = ()
     max_age_days: float | None = None
     feed: str = ""
+    # Article id → (matched topic rules, related words), made by the parser on another core
+    # (see store_records.article_digest); made at write time for articles missing here.
+    digests: dict[str, tuple[str, str]] | None = None
 
     def __post_init__(self) -> None:
         if not self.feed and self.status is not None:
@@ -391,7 +393,7 @@ class Store:
                 row = headline_row(article, doc["kw"][i], chunk)
                 body_changed = digest_of_body != details["hash"].get(article.id)
                 if body_changed or row["title"] != doc["title"][i]:
-                    row["kw"], details["terms"][article.id] = self._digest(article)
+                    row["kw"], details["terms"][article.id] = self._digest(article, update)
                 if body_changed:
                     details["hash"][article.id] = digest_of_body
                     details["link"][article.id] = article.link
@@ -399,7 +401,7 @@ class Store:
                 changed = table.update(doc, i, row) or body_changed or changed
                 continue
             chunk = table.open_chunk(doc)
-            kw, details["terms"][article.id] = self._digest(article)
+            kw, details["terms"][article.id] = self._digest(article, update)
             details["hash"][article.id] = digest_of_body
             details["link"][article.id] = article.link
             index[article.id] = len(doc["id"])
@@ -441,11 +443,10 @@ class Store:
             doc.setdefault(name, {})
         return doc
 
-    def _digest(self, article: Article) -> tuple[str, str]:
-        """(the topic rules it matches, the words it is related by), from title and summary."""
-        text = html_to_line(article.summary or article.content[:4000])
-        kw = self.classifier.keyword_topics(article.title, text) if self.classifier else ()
-        return SEP.join(kw), digest_terms(article.title, text)
+    def _digest(self, article: Article, update: FeedUpdate | None = None) -> tuple[str, str]:
+        """(matched topic rules, related words): made by the parser if it could, else here."""
+        made = update.digests.get(article.id) if update is not None and update.digests else None
+        return made if made is not None else article_digest(article, self.classifier)
 
     def _retention(self, table: HeadlineTable, updates: Sequence[FeedUpdate],
                    stack: ExitStack) -> dict[tuple[str, int], set[str]]:

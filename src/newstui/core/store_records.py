@@ -5,12 +5,17 @@ from __future__ import annotations
 import hashlib
 from dataclasses import fields
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from newstui.core.headline_table import SEP
 from newstui.core.models import Article, FeedStatus
+from newstui.core.related import digest_terms
+from newstui.core.text import html_to_line
+
+if TYPE_CHECKING:
+    from newstui.core.topics import TopicClassifier
 
 
 def iso(value: datetime | None) -> str | None:
@@ -87,6 +92,15 @@ def to_article(feed: str, doc: dict[str, Any], i: int, record: dict[str, Any] | 
         starred=starred,
         fetched=from_iso(record.get("fetched")),
     )
+
+
+def article_digest(article: Article, classifier: TopicClassifier | None) -> tuple[str, str]:
+    """(the ``[topics.NAME]`` rules it matches, ``\x1f``-joined; the words it is related by),
+    from title and summary. Made where the article is parsed (a refresh's parser workers, on the
+    other cores) or, failing that, by the store when it is written."""
+    text = html_to_line(article.summary or article.content[:4000])
+    kw = classifier.keyword_topics(article.title, text) if classifier else ()
+    return SEP.join(kw), digest_terms(article.title, text)
 
 
 def legacy_article(doc: dict[str, Any]) -> Article:
