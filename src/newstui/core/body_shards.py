@@ -70,9 +70,5 @@ class BodyShards:
             return
         storage.write({TABLE: {str(n): rec for n, rec in enumerate(records.values(), 1)}})
 
-    def remove_all(self, feed: str, chunks: set[int]) -> None:
-        for chunk in chunks:
-            self.write(feed, chunk, {})
-
     def forget(self) -> None:
         self._storages.clear()

@@ -22,8 +22,7 @@ third of the bytes of a headline.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 COLUMNS = ("id", "title", "published", "categories", "kw", "chunk")
@@ -60,11 +59,6 @@ class HeadlineTable:
         if self._where is None:
             self._where = {aid: doc["feed"] for doc in self.docs.values() for aid in doc["id"]}
         return self._where.get(article_id)
-
-    def rows(self) -> Iterator[tuple[str, int]]:
-        for doc in self.docs.values():
-            for i in range(len(doc["id"])):
-                yield doc["feed"], i
 
     def __len__(self) -> int:
         return sum(len(doc["id"]) for doc in self.docs.values())
@@ -137,7 +131,3 @@ class HeadlineTable:
             if (too_many or too_old) and ids[i] not in starred:
                 drop.append(i)
         return drop
-
-    @staticmethod
-    def chunk_sizes(doc: dict[str, Any]) -> Counter[int]:
-        return Counter(doc["chunk"])

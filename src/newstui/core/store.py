@@ -46,7 +46,7 @@ from tinydb.table import Document
 
 from newstui.core.body_shards import BodyShards
 from newstui.core.flag_journal import Flags
-from newstui.core.headline_table import SEP, HeadlineTable
+from newstui.core.headline_table import HeadlineTable
 from newstui.core.models import Article, FeedStatus
 from newstui.core.storage import AtomicOrjsonStorage, StoreCorrupt
 from newstui.core.store_records import (

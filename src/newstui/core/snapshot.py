@@ -1,0 +1,280 @@
+"""The headlines of the store in memory, built for 100,000 articles (used by :mod:`library`).
+
+Columns (one list per field, one row per article, in the store's order) and :attr:`Snapshot.order`,
+the rows newest first; a row becomes a :class:`Headline` only when someone looks at it (the
+headline list asks for the rows on screen, through :class:`HeadlineRows`). Topics are bit masks,
+counted per source at load and kept up to date as flags change.
+"""
+
+from __future__ import annotations
+
+import gc
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import reduce
+from itertools import compress, repeat
+from operator import and_, or_
+
+from newstui.core.store import Store
+from newstui.core.store_records import from_epoch
+from newstui.core.topics import TopicClassifier
+
+FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")  # read <-> unread, over a bytes column
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """One row of the headline list: what it shows and what filters look at (no body; the link
+    is :meth:`Library.link`)."""
+
+    id: str
+    feed: str
+    title: str
+    published: datetime | None
+    categories: tuple[str, ...]
+    topics: tuple[str, ...]
+    read: bool
+    starred: bool
+
+
+def _names_of(names: list[str], m: int) -> tuple[str, ...]:
+    out = []
+    while m:
+        low = m & -m
+        out.append(names[low.bit_length() - 1])
+        m ^= low
+    return tuple(out)
+
+
+class _Cache(dict):
+    """A dict that fills itself: ``cache[key]`` computes ``make(key)`` once (at C speed after)."""
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key):
+        value = self[key] = self._make(key)
+        return value
+
+
+class Snapshot:
+    """Every headline of the store as columns, in the order of the store's documents, and
+    :attr:`order`, the rows newest first. Built off the UI thread if need be; only flags and
+    counts change after it is built.
+
+    An article's topics are a bit mask (one bit per topic name): the feed's, its categories' and
+    its keyword rules' masks or-ed together, each looked up in a cache. At 100,000 articles that
+    is ~30 ms, where merging tuples of names took over a second.
+    """
+
+    def __init__(self, store: Store, classifier: TopicClassifier) -> None:
+        gc_was = gc.isenabled()
+        gc.disable()  # ~10^6 new objects: no point scanning them again and again while they come
+        try:
+            with store.reading():  # a refresh in another thread changes the cached documents
+                self._build(store, classifier)
+        finally:
+            if gc_was:
+                gc.enable()
+
+    def _build(self, store: Store, classifier: TopicClassifier) -> None:
+        self.stamp = store.headlines_stamp()
+        docs = store.headline_docs()
+        read_ids, starred_ids = store.flag_sets()
+        self.ids: list[str] = []
+        self.feeds: list[str] = []
+        self.titles: list[str] = []
+        self.published: list[float | None] = []
+        self.categories: list[str] = []
+        self.chunks: list[int] = []
+        self.kws: list[str] = []
+        kws = self.kws
+        self._merge = classifier.merge
+        for doc in docs:
+            self.ids += doc["id"]
+            self.feeds += [doc["feed"]] * len(doc["id"])
+            self.titles += doc["title"]
+            self.published += doc["published"]
+            self.categories += doc["categories"]
+            kws += doc["kw"]
+            self.chunks += doc["chunk"]
+        n = len(self.ids)
+        # Newest first; equal dates keep the store's order (stable sort), which only appends.
+        dates = [p or 0 for p in self.published]
+        order = sorted(range(n), key=dates.__getitem__, reverse=True)
+        self.order = order
+        # Topic bits: the declared topics first, then as they come.
+        self.bits: dict[str, int] = {}
+        for name in classifier.declared:
+            self.bits.setdefault(name, len(self.bits))
+
+        def mask(names: Iterable[str]) -> int:
+            m = 0
+            for name in names:
+                m |= 1 << self.bits.setdefault(name, len(self.bits))
+            return m
+
+        feed_mask = _Cache(lambda feed: mask(classifier.feed_topics(feed)))
+        one_cat = _Cache(lambda cat: mask(classifier.category_topics(cat)))
+        cat_mask = _Cache(lambda cats: reduce(or_, map(one_cat.__getitem__, cats.split("\x1f"))) if cats else 0)
+        kw_mask = _Cache(lambda kw: mask(kw.split("\x1f") if kw else ()))
+        # C-level maps over the columns; the caches compute a mask once per distinct value.
+        listed = list(map(or_, map(feed_mask.__getitem__, self.feeds), map(cat_mask.__getitem__, self.categories)))
+        matched = list(map(kw_mask.__getitem__, kws))
+        self.masks = list(map(or_, listed, matched))
+        self.names = sorted(self.bits, key=self.bits.__getitem__)
+        names = self.names
+        self._topics = _Cache(lambda m: _names_of(names, m))  # no reference back to self: no cycle
+        self._row: dict[str, int] | None = None
+        self.read = bytearray(map(read_ids.__contains__, self.ids)) if read_ids else bytearray(n)
+        self.starred = bytearray(map(starred_ids.__contains__, self.ids)) if starred_ids else bytearray(n)
+        self.starred_rows = {r for r, s in enumerate(self.starred) if s} if starred_ids else set()
+        self._lows: list[str] | None = None
+        self._pos: list[int] | None = None
+        self._ordered_masks: list[int] | None = None
+        self._ordered_feeds: list[str] | None = None
+        self._topic_places: dict[str, list[int]] = {}
+        self.total = self._count(listed, matched)
+        read_count = self.read.count(1)
+        if not read_count:
+            self.unread = Counter(self.total)
+        elif read_count > n // 2:  # count the few unread ones
+            unread = self.read.translate(FLIP)
+            self.unread = self._count(list(compress(listed, unread)), list(compress(matched, unread)))
+        else:  # all minus the few read ones
+            self.unread = self.total - self._count(list(compress(listed, self.read)), list(compress(matched, self.read)))
+        self.unread_all = self.read.count(0)
+
+    def _count(self, listed: list[int], matched: list[int]) -> Counter[str]:
+        """Articles per topic. An article's topics are the union of those its feed and
+        categories give it (``listed``) and its keyword rules' (``matched``); the union is nearly
+        unique per article, but each part takes few values, and so does their overlap: count
+        each and subtract the overlap, |L ∪ M| = |L| + |M| - |L ∩ M|."""
+        per_bit: Counter[int] = Counter()
+        for masks, sign in ((listed, 1), (matched, 1), (list(map(and_, listed, matched)), -1)):
+            for m, count in Counter(masks).items():
+                while m:  # each topic bit of m, lowest first
+                    low = m & -m
+                    per_bit[low] += sign * count
+                    m ^= low
+        return +Counter({self.names[low.bit_length() - 1]: count for low, count in per_bit.items()})
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def row(self) -> dict[str, int]:
+        """Article id → row (made when first asked: not needed for the first paint)."""
+        if self._row is None:
+            self._row = {aid: r for r, aid in enumerate(self.ids)}
+        return self._row
+
+    def topics(self, r: int) -> tuple[str, ...]:
+        """Row ``r``'s topics: the feed's, then its categories', then its keyword rules'."""
+        return self._merge(self.feeds[r], self.categories[r], self.kws[r])
+
+    @property
+    def lows(self) -> list[str]:
+        """Lower-cased titles by display position (``lows[pos[r]]`` is row r's), for search.
+
+        In display order on purpose: filters walk rows newest first, and the rows' own columns
+        are in the store's (per feed) order, so walking them newest first jumps around memory,
+        and 100,000 cache misses cost ~80 ms where a walk in memory order takes ~6 ms. Made on
+        the first search, or in the background after the first paint (see Library.warm_up).
+        """
+        if self._lows is None:
+            self._lows = [self.titles[r].lower() for r in self.order]
+        return self._lows
+
+    @property
+    def pos(self) -> list[int]:
+        """Row → its position newest first (the inverse of :attr:`order`)."""
+        if self._pos is None:
+            pos = [0] * len(self.order)
+            for p, r in enumerate(self.order):
+                pos[r] = p
+            self._pos = pos
+        return self._pos
+
+    def _masks_in_order(self) -> list[int]:
+        if self._ordered_masks is None:
+            self._ordered_masks = self.in_order(self.masks)
+        return self._ordered_masks
+
+    def feeds_in_order(self) -> list[str]:
+        if self._ordered_feeds is None:
+            self._ordered_feeds = self.in_order(self.feeds)
+        return self._ordered_feeds
+
+    def topic_places(self, topic: str) -> list[int]:
+        """The display positions of ``topic``'s articles (found once, then remembered)."""
+        places = self._topic_places.get(topic)
+        if places is None:
+            bit = self.bits.get(topic)
+            if bit is None:
+                return []
+            masks = self._masks_in_order()  # in display order: a walk in memory order, see lows
+            places = self._topic_places[topic] = list(compress(range(len(self)), map(and_, masks, repeat(1 << bit))))
+        return places
+
+    def in_order(self, column: Sequence) -> list:
+        """A per-row column, by display position."""
+        return list(map(column.__getitem__, self.order))
+
+    def headline(self, r: int) -> Headline:
+        cats = self.categories[r]
+        return Headline(
+            id=self.ids[r], feed=self.feeds[r], title=self.titles[r],
+            published=from_epoch(self.published[r]), categories=tuple(cats.split("\x1f")) if cats else (),
+            topics=self.topics(r), read=bool(self.read[r]), starred=bool(self.starred[r]),
+        )
+
+    def set_flag(self, r: int, name: str, value: bool) -> None:
+        column = self.read if name == "read" else self.starred
+        if bool(column[r]) == value:
+            return
+        column[r] = value
+        if name == "starred":
+            (self.starred_rows.add if value else self.starred_rows.discard)(r)
+        if name == "read":
+            step = -1 if value else 1
+            self.unread_all += step
+            for t in self.topics(r):
+                self.unread[t] += step
+
+
+class HeadlineRows(Sequence[Headline]):
+    """The headlines of one filter, made into objects only when read (the visible rows).
+
+    Held as display positions (``snapshot.order[p]`` is the row at position p), ascending: a
+    filter's result is a subsequence of the newest-first order."""
+
+    def __init__(self, snapshot: Snapshot, places: Sequence[int]) -> None:
+        self._snapshot = snapshot
+        self.places = places
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        order, headline = self._snapshot.order, self._snapshot.headline
+        if isinstance(index, slice):
+            return [headline(order[p]) for p in self.places[index]]
+        return headline(order[self.places[index]])
+
+    def __iter__(self) -> Iterator[Headline]:
+        order, headline = self._snapshot.order, self._snapshot.headline
+        return (headline(order[p]) for p in self.places)
+
+    def position(self, article_id: str) -> int | None:
+        """Where ``article_id`` is in this list, if it is (a binary search)."""
+        r = self._snapshot.row.get(article_id)
+        if r is None:
+            return None
+        place = self._snapshot.pos[r]
+        i = bisect_left(self.places, place)
+        return i if i < len(self.places) and self.places[i] == place else None
