@@ -66,6 +66,11 @@ class HeadlineTable:
     # -- changes -------------------------------------------------------------------------------
 
     @staticmethod
+    def row(doc: dict[str, Any], i: int) -> dict[str, Any]:
+        """Row ``i`` of a feed's document, one value per column."""
+        return {name: doc[name][i] for name in COLUMNS}
+
+    @staticmethod
     def index(doc: dict[str, Any]) -> dict[str, int]:
         return {aid: i for i, aid in enumerate(doc["id"])}
 

@@ -145,11 +145,11 @@ class Library:
         n = snap.row.get(article_id)
         if n is None:
             return None
-        feed, chunk = snap.feeds[n], snap.chunks[n]
-        record = self.store.body(feed, chunk, article_id)
-        doc = {"id": [article_id], "title": [snap.titles[n]],
-               "published": [snap.published[n]], "categories": [snap.categories[n]]}
-        article = to_article(feed, doc, 0, record, bool(snap.read[n]), bool(snap.starred[n]))
+        feed = snap.feeds[n]
+        record = self.store.body(feed, snap.chunks[n], article_id)
+        row = {"id": article_id, "title": snap.titles[n], "published": snap.published[n],
+               "categories": snap.categories[n]}
+        article = to_article(feed, row, record, bool(snap.read[n]), bool(snap.starred[n]))
         return replace(article, topics=snap.topics(n))
 
     def link(self, article_id: str) -> str:
@@ -186,16 +186,16 @@ class Library:
             places = memo[1]  # typing on: the new matches are among the last ones
         else:
             if view.starred:
-                places = list(compress(range(len(snap)), self._flags_in_order(snap.starred))) if snap.starred_rows else []
+                places = list(compress(range(len(snap)), snap.flags_in_order(snap.starred))) if snap.starred_rows else []
             elif view.topic:
                 places = snap.topic_places(normalise_topic(view.topic))
             else:
                 places = range(len(snap))
             if view.feed:
-                feeds = snap.feeds_in_order()
+                feeds = snap.in_order("feeds")
                 places = list(compress(places, map(eq, map(feeds.__getitem__, places), repeat(view.feed))))
             if view.unread_only:
-                unread = self._flags_in_order(snap.read).translate(FLIP)
+                unread = snap.flags_in_order(snap.read).translate(FLIP)
                 places = list(compress(places, map(unread.__getitem__, places)))
         if query:
             lows = snap.lows
@@ -205,10 +205,6 @@ class Library:
                 places = list(compress(places, found))
         self._memo = (view, places)
         return places
-
-    def _flags_in_order(self, column: bytearray) -> bytes:
-        """A flag column (read or starred, by row), by display position."""
-        return bytes(map(column.__getitem__, self.snapshot.order))
 
     def topic_counts(self) -> list[TopicCount]:
         """Every topic with unread and total counts: declared topics first, then by size."""
@@ -241,7 +237,7 @@ class Library:
                 self._related_thread.start()
 
     def _build_related(self, snapshot: Snapshot) -> None:
-        snapshot.row, snapshot.lows, snapshot.pos, snapshot._masks_in_order()  # noqa: B018  (made now, not at a key press)
+        snapshot.row, snapshot.lows, snapshot.pos, snapshot.in_order("masks")  # noqa: B018  (made now, not at a key press)
         links = self.store.links()
         index = RelatedIndex((aid, digest) for aid, digest in self.store.terms() if aid in snapshot.row)
         with self._related_lock:

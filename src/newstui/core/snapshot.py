@@ -40,15 +40,6 @@ class Headline:
     starred: bool
 
 
-def _names_of(names: list[str], m: int) -> tuple[str, ...]:
-    out = []
-    while m:
-        low = m & -m
-        out.append(names[low.bit_length() - 1])
-        m ^= low
-    return tuple(out)
-
-
 class _Cache(dict):
     """A dict that fills itself: ``cache[key]`` computes ``make(key)`` once (at C speed after)."""
 
@@ -127,16 +118,13 @@ class Snapshot:
         matched = list(map(kw_mask.__getitem__, kws))
         self.masks = list(map(or_, listed, matched))
         self.names = sorted(self.bits, key=self.bits.__getitem__)
-        names = self.names
-        self._topics = _Cache(lambda m: _names_of(names, m))  # no reference back to self: no cycle
         self._row: dict[str, int] | None = None
         self.read = bytearray(map(read_ids.__contains__, self.ids)) if read_ids else bytearray(n)
         self.starred = bytearray(map(starred_ids.__contains__, self.ids)) if starred_ids else bytearray(n)
         self.starred_rows = {r for r, s in enumerate(self.starred) if s} if starred_ids else set()
         self._lows: list[str] | None = None
         self._pos: list[int] | None = None
-        self._ordered_masks: list[int] | None = None
-        self._ordered_feeds: list[str] | None = None
+        self._in_order: dict[str, list] = {}
         self._topic_places: dict[str, list[int]] = {}
         self.total = self._count(listed, matched)
         read_count = self.read.count(1)
@@ -184,7 +172,7 @@ class Snapshot:
         In display order on purpose: filters walk rows newest first, and the rows' own columns
         are in the store's (per feed) order, so walking them newest first jumps around memory,
         and 100,000 cache misses cost ~80 ms where a walk in memory order takes ~6 ms. Made on
-        the first search, or in the background after the first paint (see Library.warm_up).
+        the first search, or in the background after the first paint (Library.index_related).
         """
         if self._lows is None:
             self._lows = [self.titles[r].lower() for r in self.order]
@@ -200,15 +188,18 @@ class Snapshot:
             self._pos = pos
         return self._pos
 
-    def _masks_in_order(self) -> list[int]:
-        if self._ordered_masks is None:
-            self._ordered_masks = self.in_order(self.masks)
-        return self._ordered_masks
+    def in_order(self, name: str) -> list:
+        """A column that does not change (``"masks"``, ``"feeds"``), by display position: made
+        once, so filters walk it in memory order (see :attr:`lows`)."""
+        column = self._in_order.get(name)
+        if column is None:
+            column = self._in_order[name] = list(map(getattr(self, name).__getitem__, self.order))
+        return column
 
-    def feeds_in_order(self) -> list[str]:
-        if self._ordered_feeds is None:
-            self._ordered_feeds = self.in_order(self.feeds)
-        return self._ordered_feeds
+    def flags_in_order(self, column: bytearray) -> bytes:
+        """A flag column (read or starred, by row), by display position (made each time: flags
+        change)."""
+        return bytes(map(column.__getitem__, self.order))
 
     def topic_places(self, topic: str) -> list[int]:
         """The display positions of ``topic``'s articles (found once, then remembered)."""
@@ -217,13 +208,9 @@ class Snapshot:
             bit = self.bits.get(topic)
             if bit is None:
                 return []
-            masks = self._masks_in_order()  # in display order: a walk in memory order, see lows
+            masks = self.in_order("masks")
             places = self._topic_places[topic] = list(compress(range(len(self)), map(and_, masks, repeat(1 << bit))))
         return places
-
-    def in_order(self, column: Sequence) -> list:
-        """A per-row column, by display position."""
-        return list(map(column.__getitem__, self.order))
 
     def headline(self, r: int) -> Headline:
         cats = self.categories[r]

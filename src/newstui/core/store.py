@@ -97,6 +97,10 @@ class FeedUpdate:
         if not self.feed and self.status is not None:
             self.feed = self.status.feed
 
+    def oldest_kept(self, now: datetime) -> float | None:
+        """The ``max_age_days`` cutoff as seconds since the epoch (None: no age limit)."""
+        return (now - timedelta(days=self.max_age_days)).timestamp() if self.max_age_days else None
+
 
 class StoreError(Exception):
     """The store can't be opened or written; the message says which file and why."""
@@ -258,7 +262,7 @@ class Store:
                 chunk = doc["chunk"][i]
                 if chunk not in bodies:
                     bodies[chunk] = self.shards.read(feed, chunk)
-                out.append(to_article(feed, doc, i, bodies[chunk].get(aid), aid in read, aid in starred))
+                out.append(to_article(feed, HeadlineTable.row(doc, i), bodies[chunk].get(aid), aid in read, aid in starred))
         return out
 
     def article(self, article_id: str) -> Article | None:
@@ -267,7 +271,7 @@ class Store:
                 i = doc["id"].index(article_id)
                 record = self.shards.get(doc["feed"], doc["chunk"][i], article_id)
                 read, starred = self.flag_sets()
-                return to_article(doc["feed"], doc, i, record, article_id in read, article_id in starred)
+                return to_article(doc["feed"], HeadlineTable.row(doc, i), record, article_id in read, article_id in starred)
         return None
 
     def feed_stats(self) -> dict[str, tuple[int, datetime | None]]:
@@ -347,7 +351,7 @@ class Store:
                         feed_details.get(name, {}).pop(aid, None)
             if not changed and not dropped:
                 return 0
-            # 1. new and changed bodies, 2. the headlines pointing at them, 3. terms.
+            # 1. new and changed bodies, 2. the headlines pointing at them, 3. details.
             for (feed, chunk), records in added.items():
                 stored = self.shards.read(feed, chunk)
                 stored.update(records)
@@ -388,36 +392,30 @@ class Store:
             digest_of_body = body_hash(record)
             details = self._details_doc(details_by_feed, details_docs, feed)
             i = index.get(article.id)
-            if i is not None:
-                chunk = doc["chunk"][i]
-                row = headline_row(article, doc["kw"][i], chunk)
-                body_changed = digest_of_body != details["hash"].get(article.id)
-                if body_changed or row["title"] != doc["title"][i]:
-                    row["kw"], details["terms"][article.id] = self._digest(article, update)
-                if body_changed:
-                    details["hash"][article.id] = digest_of_body
-                    details["link"][article.id] = article.link
-                    added.setdefault((feed, chunk), {})[article.id] = record
+            new = i is None
+            chunk = table.open_chunk(doc) if new else doc["chunk"][i]
+            row = headline_row(article, "" if new else doc["kw"][i], chunk)
+            body_changed = new or digest_of_body != details["hash"].get(article.id)
+            if body_changed or row["title"] != doc["title"][i]:
+                row["kw"], details["terms"][article.id] = self._digest(article, update)
+            if body_changed:
+                details["hash"][article.id] = digest_of_body
+                details["link"][article.id] = article.link
+                added.setdefault((feed, chunk), {})[article.id] = record
+            if new:
+                index[article.id] = len(doc["id"])
+                table.append(doc, row)
+                new_ids.append(article.id)
+                changed = True
+            else:
                 changed = table.update(doc, i, row) or body_changed or changed
-                continue
-            chunk = table.open_chunk(doc)
-            kw, details["terms"][article.id] = self._digest(article, update)
-            details["hash"][article.id] = digest_of_body
-            details["link"][article.id] = article.link
-            index[article.id] = len(doc["id"])
-            table.append(doc, headline_row(article, kw, chunk))
-            added.setdefault((feed, chunk), {})[article.id] = record
-            new_ids.append(article.id)
-            changed = True
         return new_ids, changed
 
     @staticmethod
     def _oldest_kept(table: HeadlineTable, update: FeedUpdate) -> tuple[float | None, float | None]:
         """(the publication time of the feed's ``keep``-th newest article when the feed is full,
         the ``max_age_days`` cutoff): a new article older than either would not survive."""
-        cutoff = None
-        if update.max_age_days:
-            cutoff = (datetime.now(UTC) - timedelta(days=update.max_age_days)).timestamp()
+        cutoff = update.oldest_kept(datetime.now(UTC))
         doc = table.by_feed.get(update.feed)
         if update.keep is None or doc is None or len(doc["id"]) < update.keep:
             return None, cutoff
@@ -458,7 +456,7 @@ class Store:
         rules: dict[str, tuple[int | None, float | None]] = {}
         now = datetime.now(UTC)
         for update in updates:
-            oldest = (now - timedelta(days=update.max_age_days)).timestamp() if update.max_age_days else None
+            oldest = update.oldest_kept(now)
             if update.keep is not None or oldest is not None:
                 rules[update.feed] = (update.keep, oldest)
         if not rules:

@@ -70,17 +70,18 @@ def headline_row(article: Article, kw: str, chunk: int) -> dict[str, Any]:
     }
 
 
-def to_article(feed: str, doc: dict[str, Any], i: int, record: dict[str, Any] | None,
+def to_article(feed: str, row: dict[str, Any], record: dict[str, Any] | None,
                read: bool, starred: bool) -> Article:
-    """Row ``i`` of a feed's headline document and its body record, as one Article (an article
-    whose body record is missing, dropped meanwhile by another process, has no text)."""
+    """A headline row (id, title, published, categories, as the headline file keeps them) and its
+    body record, as one Article (an article whose body record is missing, dropped meanwhile by
+    another process, has no text)."""
     record = record or {}
-    published = from_iso(record.get("published")) if record.get("published") else from_epoch(doc["published"][i])
-    categories = doc["categories"][i]
+    published = from_iso(record.get("published")) if record.get("published") else from_epoch(row["published"])
+    categories = row["categories"]
     return Article(
-        id=doc["id"][i],
+        id=row["id"],
         feed=feed,
-        title=doc["title"][i],
+        title=row["title"],
         link=record.get("link", ""),
         guid=record.get("guid", ""),
         author=record.get("author", ""),
