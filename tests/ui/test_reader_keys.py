@@ -518,12 +518,12 @@ async def test_question_mark_lists_the_keys(reader):
             "q quit newstui",
             "/ search titles as you type",
             "u unread only on/off",
-            "o open the link in the browser",
+            "o open the page in the browser (o 3: link [3])",
             "m mark read / unread",
             "⏎ open the highlighted headline",
             "Tab / Shift+Tab next / previous pane",
         ):
-            assert row in lines, row
+            assert row in lines, "\n".join(lines)
         assert "newstui keys" in screen_text(app)
 
 

@@ -1,20 +1,29 @@
-"""One article as terminal renderables: a header (title, source, byline, date, link, topics) and
-the body rendered from HTML. The reader's article pane and ``newstui show`` both use this.
+"""One article as terminal renderables: a header (title, source, byline, date, reading time, link,
+topics, where the text comes from) and the body rendered from HTML. The reader's article pane and
+``newstui show`` both use this.
+
+The body is the page's main text when it was fetched (see :mod:`newstui.core.fulltext`), else the
+feed's text; either way cleaned of boilerplate ("Read more", share prompts, "See also" inserts),
+whose links become the view's ``see_also``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from rich.console import Group, RenderableType
 from rich.rule import Rule
 from rich.text import Text
 
 from newstui.core.dates import long_date
-from newstui.core.models import Article
+from newstui.core.models import Article, FullText
 from newstui.core.render import Link, RenderedHTML, render_html
 
 NO_TEXT = Text("The feed gives no text for this article: press o to open its link.", style="dim italic")
+WORDS_PER_MINUTE = 230
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +31,8 @@ class ArticleView:
     article: Article
     header: Text
     body: RenderedHTML
+    see_also: tuple[tuple[str, str], ...] = ()  # (url, text): links the cleaning took out of the text
+    from_page: bool = False  # the body is the page's text, not the feed's
 
     @property
     def links(self) -> tuple[Link, ...]:
@@ -33,17 +44,49 @@ class ArticleView:
         return Group(self.header, Rule(style="dim"), self.body)
 
 
-def render_article(article: Article) -> ArticleView:
-    """Build the view; every piece of article text is appended as plain text, never markup."""
+def render_article(article: Article, *, loading: str | None = None, failed: FullText | None = None,
+                   offer: str = "") -> ArticleView:
+    """Build the view; every piece of article text is appended as plain text, never markup.
+
+    ``loading``: the page is being fetched (why, e.g. the teaser reason, or ""); ``failed``: a fetch this
+    session that failed and was not stored; ``offer``: why fetching the page would help, when it
+    is not fetched by itself (shown with the key that does it).
+    """
+    from newstui.core.boilerplate import strip_boilerplate  # lxml.html: ~50 ms, not before first paint
+
+    full = article.full_text
+    page = full is not None and full.ok and bool(full.html)
+    if failed is None and full is not None and not full.ok:
+        failed = full
+    cleaned = strip_boilerplate(full.html if page and full else article.body_html, article.link)
+    body = render_html(cleaned.html, base_url=(full.url if page and full else article.link))
+    see_also = _unique((*(full.see_also if page and full else ()), *cleaned.see_also))
+    words = full.words if page and full else len(_TAG.sub(" ", cleaned.html).split())
+    header = _header(article, full if page else None, words)
+    note = _note(article, full if page else None, loading, failed, offer)
+    if note.plain:
+        header.append("\n")
+        header.append_text(note)
+    return ArticleView(article, header, body, see_also, page)
+
+
+def _header(article: Article, full: FullText | None, words: int) -> Text:
     header = Text()
-    header.append(article.title or "(untitled)", style="bold")
+    header.append(article.title or (full.title if full else "") or "(untitled)", style="bold")
     header.append("\n")
     header.append(article.feed, style="bold cyan")
-    if article.author:
+    if full and full.site and full.site.casefold() != article.feed.casefold():
         header.append(" · ")
-        header.append(article.author, style="italic")
+        header.append(full.site, style="cyan")
+    byline = (full.byline if full else "") or article.author
+    if byline:
+        header.append(" · ")
+        header.append(byline, style="italic")
     header.append(" · ")
     header.append(long_date(article.published))
+    if words:
+        header.append(" · ")
+        header.append(f"{max(1, round(words / WORDS_PER_MINUTE))} min read", style="dim")
     if article.link:
         header.append("\n")
         header.append(article.link, style="underline blue")
@@ -55,5 +98,33 @@ def render_article(article: Article) -> ArticleView:
     if flags:
         header.append("  ")
         header.append(" · ".join(flags), style="yellow")
-    body = render_html(article.body_html, base_url=article.link)
-    return ArticleView(article, header, body)
+    return header
+
+
+def _note(article: Article, full: FullText | None, loading: str | None, failed: FullText | None,
+          offer: str) -> Text:
+    """One line on where the text comes from, when that is worth saying."""
+    host = (urlsplit(article.link).hostname or "the page") if article.link else "the page"
+    note = Text()
+    if loading is not None:
+        note.append(f"⟳ fetching the whole article from {host}", style="bold yellow")
+        note.append(f" ({loading})" if loading else "", style="yellow")
+        note.append("; the feed's text meanwhile", style="yellow")
+    elif full is not None:
+        note.append(f"whole article from {full.site or host} · {full.words:,} words", style="green")
+        note.append(" · f fetches it again", style="dim")
+    elif failed is not None:
+        note.append("feed's text only: ", style="bold red")
+        note.append(failed.error, style="red")
+        if failed.lasting:
+            note.append(" · f tries again", style="dim")
+    elif offer:
+        note.append(f"{offer}: f fetches the whole article from {host}", style="dim italic")
+    return note
+
+
+def _unique(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    seen: dict[str, tuple[str, str]] = {}
+    for url, text in pairs:
+        seen.setdefault(url, (url, text))
+    return tuple(seen.values())

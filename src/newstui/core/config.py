@@ -4,7 +4,7 @@ The file has three kinds of top-level entries (see ``docs/feeds-toml.md``)::
 
     [settings]            # optional; every key has a default (models.Settings)
     [topics.NAME]         # optional; keywords = ["...", ...]
-    [[feed]]              # repeated; name, url, topics, enabled, refresh_minutes, max_articles, max_age_days
+    [[feed]]              # repeated; name, url, topics, enabled, refresh_minutes, max_articles, max_age_days, full_text
 
 Every problem raises :class:`ConfigError`. Its ``str()`` is the whole message for the user, in the
 form ``path:LINE: where: what is wrong — what to do``: it names the file, the line (when the
@@ -25,20 +25,22 @@ from newstui.core.config_lines import index_lines
 from newstui.core.config_values import (
     SETTINGS_KEYS,
     Invalid,
+    choice_value,
     describe,
     feed_url,
     setting_value,
     suggest,
     url_key,
 )
-from newstui.core.models import Config, Feed, Settings, TopicRule
+from newstui.core.models import FULL_TEXT_MODES, Config, Feed, Settings, TopicRule
 
 __all__ = ["ConfigError", "load_config", "normalise_topic"]
 
 DOCS_HINT = "see docs/feeds-toml.md"
 
 TOP_LEVEL_KEYS = ("settings", "topics", "feed")
-FEED_KEYS = ("name", "url", "topics", "enabled", "refresh_minutes", "max_articles", "max_age_days")
+FEED_KEYS = ("name", "url", "topics", "enabled", "refresh_minutes", "max_articles", "max_age_days",
+             "full_text")
 TOPIC_KEYS = ("keywords",)
 
 
@@ -425,9 +427,17 @@ class _Checker:
                                  "max_articles = 200 to keep this feed's newest 200 articles")
         days = self.whole_number(entry, path, label, "max_age_days", 0,
                                  "max_age_days = 30 to drop its articles a month after they were published (0 = never)")
+        full_text = entry.get("full_text")
+        if full_text is not None:
+            try:
+                full_text = choice_value("full_text", full_text, FULL_TEXT_MODES,
+                                         "when to fetch this feed's pages for their whole text",
+                                         'full_text = "always", or delete the line to use [settings]')
+            except Invalid as problem:
+                raise self.error((*path, "full_text"), label, str(problem)) from None
         return Feed(
             name=name, url=url, topics=tuple(topics), enabled=enabled, refresh_minutes=minutes,
-            max_articles=keep, max_age_days=days,
+            max_articles=keep, max_age_days=days, full_text=full_text,
         )
 
     def whole_number(self, entry: dict[str, Any], path: tuple[Any, ...], label: str, key: str,

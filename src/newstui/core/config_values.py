@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from newstui.core.models import Settings
+from newstui.core.models import FULL_TEXT_MODES, Settings
 
 SETTINGS_KEYS = tuple(f.name for f in fields(Settings))
 
@@ -26,7 +26,7 @@ class Invalid(Exception):
 
 @dataclass(frozen=True, slots=True)
 class _SettingRule:
-    kind: str  # "int", "number", "bool", "str"
+    kind: str  # "int", "number", "bool", "str", "choice"
     minimum: float | None  # inclusive lower bound
     exclusive: bool  # minimum is exclusive (> instead of ≥)
     meaning: str
@@ -67,7 +67,15 @@ _SETTING_RULES: dict[str, _SettingRule] = {
         'command that opens links; "" = system default',
         'browser = "firefox"',
     ),
+    "full_text": _SettingRule(
+        "choice",
+        None,
+        False,
+        'when to fetch an article\'s page for its whole text: "auto" (when the feed sends a teaser), "always" or "never"',
+        'full_text = "auto"',
+    ),
 }
+_CHOICES = {"full_text": FULL_TEXT_MODES}
 assert set(_SETTING_RULES) == set(SETTINGS_KEYS), "keep _SETTING_RULES in step with Settings"
 
 _HOST_LIKE = re.compile(r"^(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?::\d+)?$")
@@ -116,6 +124,8 @@ def setting_value(key: str, value: Any) -> Any:
                 f"Write e.g. {rule.example} (no quotes)."
             )
         return value
+    if rule.kind == "choice":
+        return choice_value(key, value, _CHOICES[key], rule.meaning, rule.example)
     if rule.kind == "str":
         if not isinstance(value, str):
             raise Invalid(
@@ -137,6 +147,14 @@ def setting_value(key: str, value: Any) -> Any:
     ):
         raise Invalid(f"{problem} Write e.g. {rule.example}.")
     return float(value) if rule.kind == "number" else value
+
+
+def choice_value(key: str, value: Any, choices: tuple[str, ...], meaning: str, example: str) -> str:
+    """One of ``choices`` (case-insensitive), or :class:`Invalid` naming them."""
+    if isinstance(value, str) and value.strip().lower() in choices:
+        return value.strip().lower()
+    names = ", ".join(f'"{c}"' for c in choices)
+    raise Invalid(f"'{key}' ({meaning}) must be one of {names}, found {describe(value)}. Write e.g. {example}.")
 
 
 def feed_url(raw: Any, base: Path) -> str:

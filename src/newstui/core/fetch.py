@@ -42,6 +42,7 @@ ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
     "text/xml;q=0.9, */*;q=0.5"
 )
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 7 * 24 * 3600.0
 
@@ -135,13 +136,15 @@ async def fetch(
     last_modified: str | None = None,
     max_bytes: int = 10_000_000,
     timeout: float = 20.0,
+    accept: str = ACCEPT,
 ) -> FetchResult:
-    """Fetch ``url`` (http, https, file or a path), sending validators for a conditional GET."""
+    """Fetch ``url`` (http, https, file or a path), sending validators for a conditional GET.
+    ``accept`` is the Accept header (feeds by default; :data:`PAGE_ACCEPT` for web pages)."""
     started = time.perf_counter()
     if is_http(url):
         if client is None:
             raise ValueError("fetching an http(s) URL needs a client (see make_client)")
-        result = await _fetch_http(client, url, etag, last_modified, max_bytes, timeout)
+        result = await _fetch_http(client, url, etag, last_modified, max_bytes, timeout, accept)
     else:
         result = await asyncio.to_thread(_read_file, url, max_bytes)
     return replace(result, elapsed=time.perf_counter() - started)
@@ -154,8 +157,9 @@ async def _fetch_http(
     last_modified: str | None,
     max_bytes: int,
     timeout: float,
+    accept: str = ACCEPT,
 ) -> FetchResult:
-    headers = dict(client.headers)
+    headers = {**client.headers, "Accept": accept}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:

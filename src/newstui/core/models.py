@@ -17,6 +17,10 @@ class Feed:
     refresh_minutes: int | None = None  # overrides settings.refresh_minutes for this feed
     max_articles: int | None = None  # overrides settings.max_articles_per_feed
     max_age_days: int | None = None  # overrides settings.max_age_days (0: keep forever)
+    full_text: str | None = None  # "auto", "always" or "never"; overrides settings.full_text
+
+
+FULL_TEXT_MODES = ("auto", "always", "never")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,7 @@ class Settings:
     host_concurrency: int = 2
     mark_read_on_open: bool = True
     browser: str = ""
+    full_text: str = "auto"  # fetch the article's page: "auto" (when the feed sends a teaser), "always", "never"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +93,44 @@ class Article:
     read: bool = False
     starred: bool = False
     fetched: datetime | None = None
+    full_text: FullText | None = None  # the page's text, once fetched (or why it could not be)
 
     @property
     def body_html(self) -> str:
         """The richest text the feed gave: full content if any, else the summary."""
         return self.content or self.summary
+
+
+@dataclass(frozen=True, slots=True)
+class FullText:
+    """The main text of an article's page, fetched and extracted (or why that failed).
+
+    ``html`` is the cleaned main text as simple HTML; ``error`` says in words why there is none
+    ("the site refused to send the page (HTTP 403) ..."). A ``lasting`` failure (refused, gone,
+    not an article) is kept in the store and not tried again by itself; a passing one (timeout,
+    network, server error) is not stored.
+    """
+
+    url: str
+    fetched: datetime
+    html: str = ""
+    error: str = ""
+    lasting: bool = True
+    title: str = ""
+    byline: str = ""
+    date: str = ""
+    site: str = ""
+    words: int = 0
+    see_also: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+    @property
+    def minutes(self) -> int:
+        """Reading time at 230 words a minute, at least one minute."""
+        return max(1, round(self.words / 230))
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,7 @@ from tinydb.table import Document
 from newstui.core.body_shards import BodyShards
 from newstui.core.flag_journal import Flags
 from newstui.core.headline_table import HeadlineTable
-from newstui.core.models import Article, FeedStatus
+from newstui.core.models import Article, FeedStatus, FullText
 from newstui.core.storage import AtomicOrjsonStorage, StoreCorrupt
 from newstui.core.store_records import (
     article_digest,
@@ -55,6 +55,7 @@ from newstui.core.store_records import (
     body_record,
     doc_to_status,
     from_epoch,
+    full_to_record,
     headline_row,
     legacy_article,
     status_to_doc,
@@ -274,6 +275,21 @@ class Store:
                 return to_article(doc["feed"], HeadlineTable.row(doc, i), record, article_id in read, article_id in starred)
         return None
 
+    def save_full_text(self, article_id: str, full: FullText) -> bool:
+        """Keep the fetched page text of ``article_id`` beside its body (one shard rewritten).
+        False when the article is no longer stored."""
+        with self._locked(), self._editing():
+            for doc in self.headline_docs():
+                if article_id in doc["id"]:
+                    feed, chunk = doc["feed"], doc["chunk"][doc["id"].index(article_id)]
+                    stored = self.shards.read(feed, chunk)
+                    if article_id not in stored:
+                        return False
+                    stored[article_id] = {**stored[article_id], "full": full_to_record(full)}
+                    self.shards.write(feed, chunk, stored)
+                    return True
+        return False
+
     def feed_stats(self) -> dict[str, tuple[int, datetime | None]]:
         """Per feed: how many articles are stored and the newest one's publication time."""
         out = {}
@@ -354,6 +370,10 @@ class Store:
             # 1. new and changed bodies, 2. the headlines pointing at them, 3. details.
             for (feed, chunk), records in added.items():
                 stored = self.shards.read(feed, chunk)
+                for aid, record in records.items():
+                    before = stored.get(aid)
+                    if before and "full" in before and before.get("link") == record["link"]:
+                        record["full"] = before["full"]  # the page's text outlives a feed edit
                 stored.update(records)
                 self.shards.write(feed, chunk, stored)
             gone = {aid for ids in dropped.values() for aid in ids}

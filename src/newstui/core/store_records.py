@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from newstui.core.headline_table import SEP
-from newstui.core.models import Article, FeedStatus
+from newstui.core.models import Article, FeedStatus, FullText
 from newstui.core.related import digest_terms
 from newstui.core.text import html_to_line
 
@@ -92,7 +92,33 @@ def to_article(feed: str, row: dict[str, Any], record: dict[str, Any] | None,
         read=read,
         starred=starred,
         fetched=from_iso(record.get("fetched")),
+        full_text=record_to_full(record.get("full")),
     )
+
+
+def full_to_record(full: FullText) -> dict[str, Any]:
+    """What a body record keeps of an article's fetched page (under ``"full"``)."""
+    return {
+        "url": full.url, "fetched": iso(full.fetched), "html": full.html, "error": full.error,
+        "title": full.title, "byline": full.byline, "date": full.date, "site": full.site,
+        "words": full.words, "see_also": [list(pair) for pair in full.see_also],
+    }  # fmt: skip
+
+
+def record_to_full(doc: dict[str, Any] | None) -> FullText | None:
+    if not isinstance(doc, dict) or not doc.get("fetched"):
+        return None
+    try:
+        return FullText(
+            url=str(doc.get("url", "")), fetched=from_iso(doc["fetched"]),  # type: ignore[arg-type]
+            html=str(doc.get("html", "")), error=str(doc.get("error", "")),
+            title=str(doc.get("title", "")), byline=str(doc.get("byline", "")),
+            date=str(doc.get("date", "")), site=str(doc.get("site", "")),
+            words=int(doc.get("words") or 0),
+            see_also=tuple((str(u), str(t)) for u, t in doc.get("see_also") or ()),
+        )
+    except (TypeError, ValueError):
+        return None  # a damaged entry: as if never fetched
 
 
 def article_digest(article: Article, classifier: TopicClassifier | None) -> tuple[str, str]:

@@ -137,6 +137,8 @@ def _config_text(directory: Path) -> str:
         "[settings]",
         "refresh_minutes = 0",
         "mark_read_on_open = true",
+        "# The outlets are invented: their pages do not exist, so the reader does not fetch them.",
+        'full_text = "never"',
         "",
     ]
     for name, keywords in DEMO_TOPICS.items():

@@ -16,6 +16,7 @@ PANE_KEYS = [
     ("space / b", "page down / up"),
     ("Enter", "open the headline, topic or related story"),
     ("Tab / Shift+Tab", "next / previous pane"),
+    ("1 … 9", "open link [n] of the article (1 2: link [12])"),
     ("Esc", "clear the search · close this help"),
 ]
 

@@ -21,10 +21,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
-from newstui.core.article_view import render_article
 from newstui.core.library import Filter, Headline, Library
 from newstui.core.models import Feed
 from newstui.ui.messages import FeedRefreshed, RefreshFinished
+from newstui.ui.screens.article_text import ArticleText
 
 if TYPE_CHECKING:
     from newstui.core.fetch import Client
@@ -44,7 +44,7 @@ AUTO_REFRESH_CHECK_SECONDS = 60.0
 WARM_UP_DELAY_SECONDS = 0.1
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ArticleText, Screen[None]):
     # Textual repaints the whole screen when the focus moves (~60-100 ms with these panes); the
     # two widgets whose focus changed restyle and repaint themselves, which is all that changes.
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
@@ -54,7 +54,9 @@ class MainScreen(Screen[None]):
         Binding("u", "toggle_unread", "Unread", tooltip="unread only on/off", id="toggle_unread"),
         Binding("m", "toggle_read", "Read", tooltip="mark read / unread", id="toggle_read"),
         Binding("s", "toggle_star", "Star", tooltip="star / unstar", id="toggle_star"),
-        Binding("o", "open_link", "Browser", tooltip="open the link in the browser", id="open_link"),
+        Binding("o", "open_link", "Browser", tooltip="open the page in the browser (o 3: link [3])", id="open_link"),
+        Binding("f", "full_text", "Full text", tooltip="fetch the whole article from its page (again)", id="full_text"),
+        *(Binding(str(n), f"link_digit('{n}')", f"Open link [{n}]", show=False, id=f"open_link_{n}") for n in range(10)),
         Binding("slash", "search", "Search", tooltip="search titles as you type", id="search"),
         Binding("escape", "clear_search", "Clear search", show=False, id="clear_search"),
         Binding("F", "feed_health", "Feeds", tooltip="each feed's health: errors, redirects, retry", id="feed_health"),
@@ -81,6 +83,7 @@ class MainScreen(Screen[None]):
         self._refresh_on_start = refresh_on_start
         self._reload_pending = False
         self._unread = 0
+        self._init_article_text()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -179,18 +182,9 @@ class MainScreen(Screen[None]):
     def _related_open(self, event: RelatedList.Open) -> None:
         self.open_article(event.article_id)
 
-    def open_article(self, article_id: str) -> None:
-        headline = self.library.headline(article_id)
-        if headline is None:
-            return
-        if not headline.read and self.library.config.settings.mark_read_on_open:
-            self._set_flags(headline, redraw_article=False, read=True)
-        article = self.library.get(article_id)
-        if article is None:
-            return
-        self.open_id = article.id
-        self.query_one(ArticlePane).show(render_article(article))
-        self.query_one(RelatedList).show(self.library.related(article.id))
+    @on(RelatedList.OpenLink)
+    def _related_link(self, event: RelatedList.OpenLink) -> None:
+        self.open_url(event.url)
 
     def _current(self) -> Headline | None:
         """The article a key acts on: the headline under the cursor, else the open article."""
@@ -209,7 +203,7 @@ class MainScreen(Screen[None]):
         if redraw_article and self.open_id == updated.id:
             full = self.library.get(updated.id)
             if full is not None:
-                self.query_one(ArticlePane).show(render_article(full), keep_scroll=True)
+                self.show_article(full, keep_scroll=True)
         self._show_counts()
 
     # -- actions -------------------------------------------------------------------------------
@@ -226,22 +220,6 @@ class MainScreen(Screen[None]):
         article = self._current()
         if article is not None:
             self._set_flags(article, starred=not article.starred)
-
-    def action_open_link(self) -> None:
-        article = self._current()
-        if article is None:
-            self.notify("No article selected.", severity="warning")
-            return
-        link = self.library.link(article.id)
-        if not link:
-            self.notify("This article has no link.", severity="warning")
-            return
-        try:
-            self._open_url(link)
-        except Exception as exc:  # a broken browser setting must not take the reader down
-            self.notify(f"Could not open the browser: {exc}", severity="error", markup=False)
-            return
-        self.notify(f"Opened {link}", markup=False, timeout=3)
 
     def action_search(self) -> None:
         # Always on screen, beside the status line: showing and hiding a widget lays out the
