@@ -27,6 +27,7 @@ examples:
   newstui show 3fa2c1            print an article (ids may be abbreviated)
   newstui feeds                  each feed's health: last success, errors, redirects, timings
   newstui feeds --failing        only the failing feeds (exit status 1 if there are any)
+  newstui extract URL            the reader view of any web page (or a saved .html file)
 """
 
 
@@ -119,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only feeds whose last refresh failed; prints nothing and exits 0 when none is")
     p.add_argument("--json", action="store_true",
                    help="one JSON object per feed and line, every field; times in ISO 8601 UTC")
+    p = command("extract", cmd_extract, "print the main text of a web page or HTML file, as the reader shows it",
+                "newstui extract https://example.com/news/story.html --width 72\n"
+                "  newstui extract saved-page.html --json | jq -r .text\n"
+                "exit status 1 when the page can't be fetched or holds no article")
+    p.add_argument("source", metavar="URL|FILE", help="an http(s) URL, a file:// URL or a path")
+    p.add_argument("--json", action="store_true",
+                   help="title, byline, date, site, url, words, is_article, reason, text, links, see_also")
+    p.add_argument("--width", type=int, default=0, help="wrap width (default: the terminal's)")
     return parser
 
 
@@ -179,7 +188,9 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from newstui.core.refresh import FeedResult, refresh_all
+    import asyncio
+
+    from newstui.core.refresh import FeedResult, prefetch_pages, refresh_all
 
     # The article file is only read if a feed brought something to store.
     services = open_services(args, fill_demo=False, check_store=False)
@@ -204,6 +215,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     mode = "due" if args.due else "force" if args.force else "manual"
     results = refresh_all(config, services.store, feeds=feeds, mode=mode, on_result=report)
+    if any(r.fresh for r in results):
+        pages = asyncio.run(prefetch_pages(config, services.store, results))
+        print(f"whole text of {pages} new article{'s' if pages != 1 else ''} fetched "
+              "(full_text = \"always\")", file=out, flush=True)
     fetched = [r for r in results if not r.skipped]
     failed = sum(1 for r in fetched if not r.status.ok)
     new = sum(len(r.new_ids) for r in fetched)
@@ -270,6 +285,29 @@ def cmd_show(args: argparse.Namespace) -> int:
     console = Console(file=sys.stdout, width=width, markup=False, emoji=False, highlight=False)
     console.print(view.renderable())
     return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from newstui.core.page_view import load_page, page_json, page_view
+
+    page, url, error = load_page(args.source)
+    if error:
+        print(f"newstui: {args.source}: {error}", file=sys.stderr)
+        return 1
+    from newstui.core.extract import extract
+
+    found = extract(page, url)
+    width = args.width or shutil.get_terminal_size((80, 24)).columns
+    view = page_view(found)
+    if args.json:
+        _json_line(sys.stdout, page_json(found, view, width))
+    else:
+        from rich.console import Console
+
+        Console(file=sys.stdout, width=width, markup=False, emoji=False, highlight=False).print(view.renderable())
+    if found.reason:
+        print(f"newstui: {args.source}: {found.reason}", file=sys.stderr)
+    return 0 if found.words and not found.reason else 1
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:

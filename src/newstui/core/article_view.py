@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rich.console import Group, RenderableType
@@ -20,6 +22,9 @@ from rich.text import Text
 from newstui.core.dates import long_date
 from newstui.core.models import Article, FullText
 from newstui.core.render import Link, RenderedHTML, render_html
+
+if TYPE_CHECKING:
+    from newstui.core.boilerplate import Cleaned
 
 NO_TEXT = Text("The feed gives no text for this article: press o to open its link.", style="dim italic")
 WORDS_PER_MINUTE = 230
@@ -45,26 +50,25 @@ class ArticleView:
 
 
 def render_article(article: Article, *, loading: str | None = None, failed: FullText | None = None,
-                   offer: str = "") -> ArticleView:
+                   offer: str = "", source_note: bool = True) -> ArticleView:
     """Build the view; every piece of article text is appended as plain text, never markup.
 
     ``loading``: the page is being fetched (why, e.g. the teaser reason, or ""); ``failed``: a fetch this
     session that failed and was not stored; ``offer``: why fetching the page would help, when it
-    is not fetched by itself (shown with the key that does it).
+    is not fetched by itself (shown with the key that does it). ``source_note`` False leaves out
+    the line that says where the text comes from (``newstui extract`` has no reader keys).
     """
-    from newstui.core.boilerplate import strip_boilerplate  # lxml.html: ~50 ms, not before first paint
-
     full = article.full_text
     page = full is not None and full.ok and bool(full.html)
     if failed is None and full is not None and not full.ok:
         failed = full
-    cleaned = strip_boilerplate(full.html if page and full else article.body_html, article.link)
+    cleaned = _cleaned(full.html if page and full else article.body_html, article.link)
     body = render_html(cleaned.html, base_url=(full.url if page and full else article.link))
     see_also = _unique((*(full.see_also if page and full else ()), *cleaned.see_also))
     words = full.words if page and full else len(_TAG.sub(" ", cleaned.html).split())
     header = _header(article, full if page else None, words)
     note = _note(article, full if page else None, loading, failed, offer)
-    if note.plain:
+    if note.plain and source_note:
         header.append("\n")
         header.append_text(note)
     return ArticleView(article, header, body, see_also, page)
@@ -121,6 +125,14 @@ def _note(article: Article, full: FullText | None, loading: str | None, failed: 
     elif offer:
         note.append(f"{offer}: f fetches the whole article from {host}", style="dim italic")
     return note
+
+
+@lru_cache(maxsize=8)
+def _cleaned(html: str, base_url: str) -> Cleaned:
+    """Boilerplate removed (kept for the last few articles: a flag change redraws the article)."""
+    from newstui.core.boilerplate import strip_boilerplate  # lxml.html: ~50 ms, not before first paint
+
+    return strip_boilerplate(html, base_url)
 
 
 def _unique(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:

@@ -42,13 +42,18 @@ class Node:
 
     tag: str
     children: list[Para | HRule | Node] = field(default_factory=list)
-    ordered: bool = False  # list
-    number: int = 1  # list: the next item's number
+    ordered: bool = False  # list: an <ol>; item: numbered (``number``)
+    number: int = 1  # list: the next item's number; item: its number (ordered lists)
+    numbering: str = "1"  # list: the ``type`` of an <ol>: 1, a, A, i or I
+    reversed: bool = False  # list: an <ol reversed>, counting down
+    relative: bool = False  # reversed list without a start: numbers are to be offset by the
+    # item count (known only at the end); item: its number is such a number
     depth: int = 0  # list: how many lists enclose it
-    marker: str = ""  # item
+    marker: str = ""  # item of an unordered list: its bullet
     rows: list[tuple[bool, list[tuple[Text, bool]]]] = field(default_factory=list)  # table
     cell: str = ""  # table: "td", "th", "caption" while a cell is open
     head: bool = False  # table: inside <thead>
+    layout: bool = False  # table: a cell holds headings, lists, quotes or tables (page layout)
     nested: int = 0  # table: depth of tables inside the open cell (flattened to text)
     caption: Text | None = None  # table
 
@@ -71,7 +76,10 @@ def parse_blocks(html: str, base_url: str, markers: bool) -> BlockTree:
     ``base_url`` makes relative links absolute; ``markers`` adds link numbers, image placeholders
     and styles to the text (off for plain text used in matching).
     """
-    source = strip_controls(html if isinstance(html, str) else str(html or ""))
+    source = html if isinstance(html, str) else str(html or "")
+    if "\r" in source or "\f" in source:  # old Mac and Windows line ends; form feeds are spaces
+        source = source.replace("\r\n", "\n").replace("\r", "\n").replace("\f", " ")
+    source = strip_controls(source)
     blank_lines = not _ANY_BLOCK_TAG.search(source)
     try:
         parser = _Parser(base_url or "", markers, blank_lines)
@@ -106,6 +114,7 @@ _TABLE = frozenset(("table",))
 _TABLE_PARTS = frozenset(("table", "tr", "td", "th", "thead", "tbody", "tfoot", "caption"))
 _PRE = frozenset(("pre", "listing", "xmp", "plaintext"))
 _WITH_ATTRS = frozenset(("a", "img", "ol", "li"))
+_LAYOUT = frozenset("ul ol menu dir h1 h2 h3 h4 h5 h6 blockquote".split())  # in a cell: layout
 _BULLETS = ("•", "◦", "▪")
 _MAX_DEPTH = 24  # containers nested deeper than this are flattened
 _ANY_BLOCK_TAG = re.compile(
@@ -168,6 +177,8 @@ class _Parser(HTMLParser):
                 self.pre_start = True
             self.pre += 1
         elif self._in_cell() or self.pre:
+            if tag in _LAYOUT and not self.pre:
+                self.stack[-1].layout = True
             if tag == "li":
                 self.inline.soft_newline()
                 self.inline.text("• ")
@@ -175,8 +186,14 @@ class _Parser(HTMLParser):
                 self.inline.soft_newline()
         elif tag in _LISTS:
             depth = sum(1 for node in self.stack if node.tag == "list")
-            number = _int(a.get("start"), 1) if tag == "ol" else 1
-            self._push(Node("list", ordered=tag == "ol", number=number, depth=depth))
+            node = Node("list", ordered=tag == "ol", depth=depth)
+            if tag == "ol":
+                node.reversed = "reversed" in a
+                node.relative = node.reversed and a.get("start") is None
+                node.number = _int(a.get("start"), 0 if node.relative else 1)
+                kind = (a.get("type") or "1").strip()
+                node.numbering = kind if kind in ("a", "A", "i", "I") else "1"
+            self._push(node)
         elif tag == "li":
             self._open_item(a)
         elif tag in _CONTAINERS:
@@ -342,12 +359,14 @@ class _Parser(HTMLParser):
         parent = self.stack[-1]
         if parent.tag != "list":
             return  # too deep: the item's text joins the enclosing block
+        item = Node("item")
         if parent.ordered:
-            number = _int(a.get("value"), parent.number)
-            marker, parent.number = f"{number}.", number + 1
+            if a.get("value") is not None:
+                parent.number, parent.relative = _int(a.get("value"), parent.number), False
+            item.ordered, item.number, item.relative = True, parent.number, parent.relative
+            parent.number += -1 if parent.reversed else 1
         else:
-            marker = _BULLETS[parent.depth % len(_BULLETS)]
-        item = Node("item", marker=marker)
+            item.marker = _BULLETS[parent.depth % len(_BULLETS)]
         parent.children.append(item)
         if len(self.stack) < _MAX_DEPTH:
             self.stack.append(item)
@@ -366,6 +385,7 @@ class _Parser(HTMLParser):
         elif tag == "table":
             if self._in_cell():
                 top.nested += 1
+                top.layout = True
                 self.inline.soft_newline()
             elif self.pre:
                 self.inline.soft_newline()

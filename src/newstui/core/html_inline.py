@@ -26,24 +26,50 @@ _MAX_STYLES = 64  # inline tags nested deeper than this add no style
 _SAFE_SCHEMES = frozenset(("http", "https", "mailto", "ftp", "ftps", "tel", "gemini", "gopher"))
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _TINY = re.compile(r"\s*[01](?:px)?\s*")
+_TAB_NL = re.compile(r"[\t\n\r]")
+# URLs that urljoin leaves as they are (absolute http and https) or only puts the base's scheme and
+# host before (rooted paths): nothing to normalise (dot segments, "//", params, an empty query or
+# fragment, backslashes, brackets, non-ASCII); others go through urljoin
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?")
+_PLAIN_PATH = re.compile(r"(?:[/?#][A-Za-z0-9\-_~!$&'()*+,=:@%/?#.]*)?\Z")
 
 
 def safe_url(raw: str | None, base_url: str) -> str:
     """An absolute (where possible), safe URL, or "" for javascript:, data:, fragments, ..."""
-    url = re.sub(r"[\t\n\r]", "", strip_controls(raw or "")).strip().replace(" ", "%20")
+    url = _TAB_NL.sub("", strip_controls(raw or "")).strip().replace(" ", "%20")
     if not url or url.startswith("#"):
         return ""
-    try:
-        if base_url:
-            url = urljoin(base_url, url)
-    except ValueError:
-        pass
+    if base_url:
+        url = _join(base_url, url)
     if url.startswith("//"):
         url = "https:" + url
     scheme = _SCHEME.match(url)
     if scheme and scheme.group(1).lower() not in _SAFE_SCHEMES:
         return ""
     return url
+
+
+def _join(base_url: str, url: str) -> str:
+    """``urljoin``, with a quicker way for the usual absolute http(s) and root-relative links
+    (``urljoin`` takes some 20 µs, and an article can have hundreds of links)."""
+    origin = _ORIGIN.match(url)
+    path = url[origin.end() :] if origin else url if url[:1] == "/" else None
+    if path is not None and _PLAIN_PATH.match(path) and _plain(path):
+        if origin:
+            return url
+        base = _ORIGIN.match(base_url)
+        if base and base_url[base.end() : base.end() + 1] in ("", "/", "?", "#"):
+            return base.group() + url
+    try:
+        return urljoin(base_url, url)
+    except ValueError:
+        return url
+
+
+def _plain(path: str) -> bool:
+    return not (
+        "//" in path or "/." in path or ";" in path or "?#" in path or path[-1:] in ("?", "#")
+    )
 
 
 class InlineText:

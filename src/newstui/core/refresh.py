@@ -32,7 +32,8 @@ from urllib.parse import urlsplit
 
 
 from newstui.core.fetch import Client, FetchResult, fetch, is_http, make_client
-from newstui.core.models import Config, Feed, FeedStatus, Settings
+from newstui.core.fulltext import mode_for, prefetch_full_text
+from newstui.core.models import Article, Config, Feed, FeedStatus, Settings
 from newstui.core.parse import ParsedFeed, parse_feed
 from newstui.core.store import FeedUpdate, Store, StoreCorrupt, StoreError
 from newstui.core.store_records import article_digest
@@ -64,6 +65,9 @@ class FeedResult:
     new_ids: tuple[str, ...] = ()
     elapsed: float = 0.0
     skipped: str = ""  # why the feed was not fetched this time (the status is the previous one)
+    # The new articles themselves, for feeds whose pages are prefetched (full_text = "always"):
+    # see newstui.core.fulltext.prefetch_full_text.
+    fresh: tuple[Article, ...] = ()
 
 
 # -- when is a feed due -----------------------------------------------------------------------
@@ -283,7 +287,11 @@ async def _settle(
         saved = await writer.write(update)
     except StoreError as exc:
         return FeedResult(feed, replace(status, ok=False, error=str(exc)), (), got.elapsed)
-    return FeedResult(feed, saved, update.new_ids, got.elapsed)
+    fresh: tuple[Article, ...] = ()
+    if update.new_ids and mode_for(feed, settings) == "always":
+        new = set(update.new_ids)
+        fresh = tuple(a for a in articles if a.id in new)
+    return FeedResult(feed, saved, update.new_ids, got.elapsed, fresh=fresh)
 
 
 def body_hash(body: bytes) -> str:
@@ -424,3 +432,20 @@ class _Writer:
 def refresh_all(config: Config, store: Store, **kwargs: object) -> list[FeedResult]:
     """Blocking wrapper for callers outside an event loop (the CLI, --demo, tests)."""
     return asyncio.run(refresh_feeds(config, store, **kwargs))  # type: ignore[arg-type]
+
+
+async def prefetch_pages(config: Config, store: Store, results: Sequence[FeedResult],
+                         client: Client | None = None) -> int:
+    """After a refresh: fetch and store the pages of the new articles of ``full_text = "always"``
+    feeds (see :func:`~newstui.core.fulltext.prefetch_full_text`). Returns how many were stored."""
+    fresh = [a for r in results for a in r.fresh]
+    if not fresh:
+        return 0
+    own = client is None
+    if own:
+        client = make_client(config.settings.timeout_seconds, config.settings.concurrency)
+    try:
+        return await prefetch_full_text(config, store, fresh, client)
+    finally:
+        if own and client is not None:
+            await client.close()

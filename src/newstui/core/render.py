@@ -13,18 +13,19 @@ or into plain lines for matching (:func:`html_to_text`).
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from rich import box
-from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, Group, NewLine, RenderableType, RenderResult
+from rich.cells import cell_len, chop_cells
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.rule import Rule
 from rich.segment import Segment
 from rich.style import Style
 from rich.styled import Styled
 from rich.table import Table
-from rich.text import Text
+from rich.text import Span, Text
 
 from newstui.core.html_blocks import Block, HRule, Node, Para, parse_blocks
 
@@ -46,19 +47,28 @@ class RenderedHTML:
     links: tuple[Link, ...]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for index, block in enumerate(self.blocks):
-            if index:
-                yield NewLine()
-            yield block
+        line_end = Segment.line()
+        for line in _layout_all(console, self._parts(), max(1, options.max_width)):
+            yield from line
+            yield line_end
+
+    def _parts(self) -> list[RenderableType]:
+        """The blocks, a blank line between them, and the references under them."""
+        parts: list[RenderableType] = []
+        for block in self.blocks:
+            if parts:
+                parts.append(_BLANK)
+            parts.append(block)
         if self.links:
-            if self.blocks:
-                yield NewLine()
-            yield Text("References", style="bold")
+            if parts:
+                parts.append(_BLANK)
+            parts.append(Text("References", style="bold"))
             width = max(len(str(link.number)) for link in self.links) + 2
             for link in self.links:
                 marker = Text(f"[{link.number}]".rjust(width) + " ", style="dim")
                 url = Text(link.url, style=Style(link=link.url))
-                yield _Prefixed(url, marker, " " * (width + 1))
+                parts.append(_Prefixed(url, marker, " " * (width + 1), marker=True))
+        return parts
 
     def plain(self, width: int = 80) -> str:
         """What a user sees at ``width`` columns, without colours; trailing spaces removed."""
@@ -108,33 +118,158 @@ _TIGHT = frozenset(("item", "dl", "figure"))  # containers without blank lines b
 
 class _Prefixed:
     """A renderable with ``first`` before its first line and ``rest`` before the others:
-    list markers with a hanging indent, quote bars, indentation."""
+    list markers with a hanging indent, quote bars, indentation.
 
-    def __init__(self, renderable: RenderableType, first: Text | str, rest: Text | str) -> None:
+    Too narrow a width drops the prefix: decoration (indentation, bars) where it would leave the
+    text fewer than ``_MIN_TEXT`` columns, a ``marker`` (list numbers) only where it would leave
+    less than half the width (at most 8)."""
+
+    def __init__(
+        self, renderable: RenderableType, first: Text | str, rest: Text | str, marker: bool = False
+    ) -> None:
         self.renderable = renderable
         self.first = Text(first) if isinstance(first, str) else first
         self.rest = Text(rest) if isinstance(rest, str) else rest
         self.width = max(self.first.cell_len, self.rest.cell_len)
+        self.marker = marker
+
+    def fits(self, width: int) -> bool:
+        need = max(1, min(8, width // 2)) if self.marker else _MIN_TEXT
+        return width - self.width >= need
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
-        if width - self.width < max(1, min(8, width // 2)):  # too narrow: drop the prefix
-            yield self.renderable
-            return
-        lines = console.render_lines(
-            self.renderable, options.update(width=width - self.width, height=None), pad=False
-        )
-        first = list(self.first.render(console))
-        rest = list(self.rest.render(console))
-        for index, line in enumerate(lines):
-            yield from rest if index else first
+        line_end = Segment.line()
+        for line in _layout(console, self, max(1, options.max_width)):
             yield from line
-            yield Segment.line()
+            yield line_end
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         inner = options.update_width(max(1, options.max_width - self.width))
         measured = Measurement.get(console, inner, self.renderable)
         return Measurement(measured.minimum + self.width, measured.maximum + self.width)
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout: renderables → lines of segments, done here for the kinds this module builds (Rich's
+# own rendering of nested groups and wrapped Text is several times slower); the same output.
+
+Lines = list[list[Segment]]
+_BLANK = Text("")
+_MIN_TEXT = 10  # decoration is dropped rather than leave the text fewer columns than this
+_WORD = re.compile(r"\s*\S+\s*")  # as rich._wrap.divide_line splits words
+
+
+def _layout_all(console: Console, parts: list[RenderableType], width: int) -> Lines:
+    lines: Lines = []
+    for part in parts:
+        lines.extend(_layout(console, part, width))
+    return lines
+
+
+def _layout(console: Console, renderable: RenderableType, width: int) -> Lines:
+    """``renderable`` as lines at ``width``, as ``console.render_lines(..., pad=False)`` gives."""
+    if isinstance(renderable, Text):
+        lines = _wrap(console, renderable, width)
+        if lines is not None:
+            return lines
+    elif isinstance(renderable, Group):
+        return _layout_all(console, list(renderable.renderables), width)
+    elif isinstance(renderable, _Prefixed):
+        if not renderable.fits(width):
+            return _layout(console, renderable.renderable, width)
+        lines = _layout(console, renderable.renderable, width - renderable.width)
+        first, rest = (_segment(console, text) for text in (renderable.first, renderable.rest))
+        return [[rest if index else first, *line] for index, line in enumerate(lines)]
+    elif isinstance(renderable, Styled):
+        style = console.get_style(renderable.style)
+        lines = _layout(console, renderable.renderable, width)
+        return [list(Segment.apply_style(line, style)) for line in lines]
+    options = console.options.update(width=width, height=None)
+    return console.render_lines(renderable, options, pad=False)
+
+
+def _segment(console: Console, text: Text) -> Segment:
+    """An unstyled-span prefix as one segment, in its style (which ``Text.render`` leaves out)."""
+    return Segment(text.plain, console.get_style(text.style) if text.style else None)
+
+
+def _wrap(console: Console, text: Text, width: int) -> Lines | None:
+    """Word-wrapped ``text`` as ``Text.__rich_console__`` wraps it (justify and overflow left as
+    the defaults); None for what only Rich does right (text to crop that is not plain ASCII).
+
+    One difference: a word longer than the width is folded without leaving a line of only the
+    space after it (Rich gives a blank line when the word is a multiple of the width long)."""
+    if text.justify or text.overflow or text.no_wrap is not None or text.tab_size is not None:
+        return None
+    plain = text.plain
+    spans = text.spans
+    if text.style:
+        spans = [Span(0, len(plain), text.style), *spans]
+    if spans:
+        runs: list[tuple[int, int, Style | None]] = []
+        offset = 0
+        for segment in Text(plain, spans=spans).render(console):
+            runs.append((offset, offset + len(segment.text), segment.style))
+            offset += len(segment.text)
+    else:
+        runs = [(0, len(plain), None)]
+    lines: Lines = []
+    run = 0
+    start = 0
+    for piece in plain.split("\n") if "\n" in plain else (plain,):
+        simple = piece.isascii()
+        breaks = _breaks(piece, width, simple)
+        for a, b in zip([0, *breaks], [*breaks, len(piece)]):
+            if b - a > width:  # whitespace past the width goes (Text.rstrip_end)
+                b -= min(b - a - len(piece[a:b].rstrip()), b - a - width)
+            if (b - a if simple else cell_len(piece[a:b])) > width:
+                if not simple:
+                    return None
+                b = a + width
+            a += start
+            b += start
+            while run < len(runs) - 1 and runs[run][1] <= a:
+                run += 1
+            line = []
+            index = run
+            while index < len(runs) and runs[index][0] < b:
+                run_start, run_end, style = runs[index]
+                if run_end > a:
+                    line.append(Segment(plain[max(a, run_start) : min(b, run_end)], style))
+                index += 1
+            lines.append(line)
+        start += len(piece) + 1
+    return lines
+
+
+def _breaks(line: str, width: int, simple: bool) -> list[int]:
+    """Where to break ``line`` to fit ``width``: rich._wrap.divide_line, with ``len`` for the
+    cell width of ASCII text."""
+    measure = len if simple else cell_len
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(line):
+        start, end = match.span()
+        word = match.group()
+        stripped = word.rstrip()
+        length = measure(stripped)
+        if width - offset >= length:
+            offset += end - start if simple else cell_len(word)
+        elif length > width:  # fold the word
+            chunks = (
+                [stripped[i : i + width] for i in range(0, len(stripped), width)]
+                if simple
+                else chop_cells(stripped, width)
+            )
+            for chunk in chunks:
+                if start:
+                    breaks.append(start)
+                start += len(chunk)
+            offset = measure(chunks[-1]) + measure(word[len(stripped) :])
+        elif offset and start:
+            breaks.append(start)
+            offset = measure(word)
+    return breaks
 
 
 def _renderables(children: list[Block], gap: bool) -> list[RenderableType]:
@@ -155,8 +290,9 @@ def _renderable(block: Block) -> RenderableType | None:
     if isinstance(block, HRule):
         return Rule(style="dim")
     if block.tag == "list":
+        count = sum(1 for item in block.children if isinstance(item, Node))
         items = [
-            (item.marker, parts)
+            (_marker(item, block.numbering, count), parts)
             for item in block.children
             if isinstance(item, Node) and (parts := _renderables(item.children, gap=False))
         ]
@@ -166,7 +302,7 @@ def _renderable(block: Block) -> RenderableType | None:
         hang = " " * (width + 1) if width else ""
         rendered = Group(
             *(
-                _Prefixed(Group(*parts), f"{marker:>{width}} " if width else "", hang)
+                _Prefixed(Group(*parts), f"{marker:>{width}} " if width else "", hang, marker=True)
                 for marker, parts in items
             )
         )
@@ -184,17 +320,44 @@ def _renderable(block: Block) -> RenderableType | None:
     return Group(*parts)
 
 
+def _marker(item: Node, numbering: str, count: int) -> str:
+    """An item's bullet, or its number as the list counts (``<ol type>``: 1, a, A, i, I)."""
+    if not item.ordered:
+        return item.marker
+    number = item.number + count if item.relative else item.number
+    if numbering in ("a", "A") and number > 0:
+        letters = ""
+        while number:
+            number, digit = divmod(number - 1, 26)
+            letters = chr(ord(numbering) + digit) + letters
+        return letters + "."
+    if numbering in ("i", "I") and 0 < number < 4000:
+        roman = ""
+        for value, numeral in _ROMAN:
+            times, number = divmod(number, value)
+            roman += numeral * times
+        return (roman if numbering == "I" else roman.lower()) + "."
+    return f"{number}."
+
+
+_ROMAN = tuple(
+    zip((1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1),
+        "M CM D CD C XC L XL X IX V IV I".split())
+)  # fmt: skip
+
+
 def _table(node: Node) -> RenderableType | None:
     rows = [(head, cells) for head, cells in node.rows if cells]
     columns = max((len(cells) for _, cells in rows), default=0)
-    if columns <= 1 or columns > 12:  # a layout table or a very wide one: as paragraphs / lines
-        if columns > 12:
-            texts = [Text(" │ ").join(text for text, _ in cells) for _, cells in rows]
-        else:
+    layout = columns <= 1 or node.layout
+    if layout or columns > 12:  # a layout table or a very wide one: as paragraphs / lines
+        if layout:
             texts = [text for _, cells in rows for text, _ in cells if text.plain]
+        else:
+            texts = [Text(" │ ").join(text for text, _ in cells) for _, cells in rows]
         if node.caption is not None:
             texts.insert(0, node.caption)
-        return Group(*_renderables([Para(t) for t in texts], gap=columns <= 1)) if texts else None
+        return Group(*_renderables([Para(t) for t in texts], gap=layout)) if texts else None
     head = rows[0][0] or all(th for _, th in rows[0][1])
     table = Table(
         box=box.SIMPLE_HEAD if head else box.SIMPLE,

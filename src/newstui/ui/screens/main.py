@@ -404,3 +404,11 @@ class MainScreen(ArticleText, Screen[None]):
             error = f"{len(failed)} failed: {names}"
         self.query_one(StatusLine).set_progress(text, error)
         self._reload()
+        if any(r.fresh for r in results):
+            self._prefetch(results)
+
+    @work(group="full-text")
+    async def _prefetch(self, results: list[FeedResult]) -> None:
+        """Pages of the new articles of full_text = "always" feeds, fetched politely and stored."""
+        refresh = importlib.import_module("newstui.core.refresh")
+        await refresh.prefetch_pages(self.library.config, self.library.store, results, self._web_client())
