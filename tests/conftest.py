@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from pages import Site, serve_site
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -180,3 +182,10 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("NEWSTUI_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("NEWSTUI_DATA_DIR", str(home / "data"))
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    """A 127.0.0.1 server of article pages (see tests/pages.py)."""
+    with serve_site() as state:
+        yield state

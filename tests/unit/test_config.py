@@ -581,3 +581,41 @@ def test_config_and_paths_do_not_import_textual() -> None:
         "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
     }
     assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 0
+
+
+def test_full_text_in_settings_and_per_feed(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+[settings]
+full_text = "Always"
+
+[[feed]]
+name = "Teasers"
+url = "https://t.example/rss"
+full_text = "never"
+
+[[feed]]
+name = "Default"
+url = "https://d.example/rss"
+""")
+    config = load_config(path)
+    assert config.settings.full_text == "always"
+    assert [f.full_text for f in config.feeds] == ["never", None]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ('[settings]\nfull_text = "sometimes"\n', 2,
+         "'full_text' (when to fetch an article's page for its whole text: \"auto\" (when the feed sends a "
+         "teaser), \"always\" or \"never\") must be one of \"auto\", \"always\", \"never\", found \"sometimes\" "
+         "(a string). Write e.g. full_text = \"auto\"."),
+        ('[[feed]]\nname = "A"\nurl = "https://a.example/rss"\nfull_text = true\n', 4,
+         "feed #1 \"A\": 'full_text' (when to fetch this feed's pages for their whole text) must be one of "
+         "\"auto\", \"always\", \"never\", found true (a boolean). Write e.g. full_text = \"always\", or delete "
+         "the line to use [settings]."),
+    ],
+)
+def test_full_text_must_be_a_known_mode(tmp_path: Path, text: str, line: int, message: str) -> None:
+    path = write(tmp_path, text)
+    err = str(error_for(path))
+    assert err.startswith(f"{path}:{line}: ") and err.endswith(message), err

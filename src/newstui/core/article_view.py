@@ -138,5 +138,6 @@ def _cleaned(html: str, base_url: str) -> Cleaned:
 def _unique(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     seen: dict[str, tuple[str, str]] = {}
     for url, text in pairs:
-        seen.setdefault(url, (url, text))
+        if url.lower().startswith(("http://", "https://")):  # as the references: no file: or javascript:
+            seen.setdefault(url, (url, text))
     return tuple(seen.values())

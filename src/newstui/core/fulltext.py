@@ -107,7 +107,7 @@ def full_text_of_page(page: bytes | str, url: str, now: datetime) -> FullText:
     if not found.is_article or found.reason:
         return FullText(url, now, error=found.reason or "the page is not an article")
     return FullText(
-        url, now, html=_without_title(found.html, found.title), title=found.title, byline=found.byline, date=found.date,
+        url, now, html=without_title(found.html, found.title), title=found.title, byline=found.byline, date=found.date,
         site=found.site, words=found.words, see_also=found.see_also,
     )
 
@@ -115,7 +115,7 @@ def full_text_of_page(page: bytes | str, url: str, now: datetime) -> FullText:
 _LEADING_HEADING = re.compile(r"^\s*<h[1-3][^>]*>(.*?)</h[1-3]>", re.IGNORECASE | re.DOTALL)
 
 
-def _without_title(html: str, title: str) -> str:
+def without_title(html: str, title: str) -> str:
     """The page's text without its first heading when that is the title (the header shows it)."""
     match = _LEADING_HEADING.match(html)
     if match and title and " ".join(unescape(re.sub(r"<[^>]*>", " ", match.group(1))).split()).casefold() == " ".join(title.split()).casefold():

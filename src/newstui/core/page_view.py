@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from newstui.core.article_view import ArticleView, render_article
+from newstui.core.fulltext import without_title
 from newstui.core.models import Article, FullText, Settings
 from newstui.core.pubdate import parse_date
 
@@ -50,7 +51,7 @@ def load_page(source: str, settings: Settings | None = None) -> tuple[bytes, str
 def page_view(found: Extracted) -> ArticleView:
     """The extraction as an article: site (or host) as the source, byline, date, text."""
     site = found.site or urlsplit(found.url).hostname or ""
-    full = FullText(found.url, datetime.now(UTC), html=found.html or "<p></p>", title=found.title,
+    full = FullText(found.url, datetime.now(UTC), html=without_title(found.html, found.title) or "<p></p>", title=found.title,
                     byline=found.byline, date=found.date, site=site, words=found.words,
                     see_also=found.see_also)
     article = Article(id="", feed=site, title=found.title, link=found.url, author=found.byline,
@@ -66,5 +67,5 @@ def page_json(found: Extracted, view: ArticleView, width: int) -> dict[str, Any]
         "is_article": found.is_article, "reason": found.reason,
         "text": view.body.plain(width),
         "links": [{"number": link.number, "url": link.url, "text": link.text} for link in view.links],
-        "see_also": [{"url": url, "text": text} for url, text in found.see_also],
+        "see_also": [{"url": url, "text": text} for url, text in view.see_also],
     }  # fmt: skip

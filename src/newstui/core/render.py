@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rich import box
@@ -48,9 +49,17 @@ class RenderedHTML:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         line_end = Segment.line()
-        for line in _layout_all(console, self._parts(), max(1, options.max_width)):
-            yield from line
-            yield line_end
+        for lines in self.layout(console, options.max_width):
+            for line in lines:
+                yield from line
+                yield line_end
+
+    def layout(self, console: Console, width: int) -> Iterator[Lines]:
+        """The lines at ``width`` a piece at a time (a block, the blank line between two, a
+        reference), lazily: together what :meth:`__rich_console__` gives, line by line."""
+        width = max(1, width)
+        for part in self._parts():
+            yield _layout(console, part, width)
 
     def _parts(self) -> list[RenderableType]:
         """The blocks, a blank line between them, and the references under them."""

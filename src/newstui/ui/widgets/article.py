@@ -1,12 +1,21 @@
 """The article pane: header and body of the open article, scrollable.
 
-A Line-API widget: the article is rendered once into lines at the pane's width (again when the
-width changes) and ``render_line`` hands out the ones on screen. Opening another article repaints
-this pane only; a container whose content height changed would lay out the whole screen again.
+A Line-API widget: the article is laid out into lines at the pane's width (again when the width
+changes) and ``render_line`` hands out the ones on screen. Opening another article repaints this
+pane only; a container whose content height changed would lay out the whole screen again.
+
+The layout is lazy: :meth:`ArticlePane.show` lays out the lines the pane shows (and a margin), and
+the rest follows in slices of a few milliseconds after each repaint, the virtual height growing
+as they come. Scrolling past what is laid out (``G``, paging) lays out what it needs first;
+another article or width drops whatever was left of the previous layout.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+
+from rich.console import Console, Group, RenderableType
 from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding
@@ -15,9 +24,64 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newstui.core.article_view import ArticleView
+from newstui.core.render import RenderedHTML
 from newstui.ui.widgets.quiet import QUIET_VIRTUAL_SIZE
 
 EMPTY = Text("Choose a headline and press Enter to read it here.", style="dim italic")
+MARGIN = 20  # lines laid out past the bottom of the pane before the first paint
+SLICE = 0.004  # seconds of layout between two repaints once the first screen is shown
+
+
+class ArticleLines:
+    """A renderable's lines at ``width`` as strips, laid out piece by piece on demand: the
+    parts of a :class:`~rich.console.Group` in turn, a :class:`RenderedHTML` block by block.
+    The strips are those ``console.render_lines(renderable, width)`` gives, cropped and padded."""
+
+    def __init__(self, console: Console, renderable: RenderableType, width: int) -> None:
+        self.width = width
+        self.strips: list[Strip] = []
+        self.done = False
+        self._pieces = self._layout(console, renderable, width)
+
+    @staticmethod
+    def _layout(console: Console, renderable: RenderableType, width: int) -> Iterator[list[list[Segment]]]:
+        options = console.options.update(width=width, height=None)
+        parts = renderable.renderables if isinstance(renderable, Group) else [renderable]
+        for part in parts:
+            if isinstance(part, RenderedHTML):
+                yield from part.layout(console, width)
+            else:
+                yield console.render_lines(part, options, pad=False)
+
+    def step(self) -> bool:
+        """Lay out one more piece; False when there was none left."""
+        if self.done:
+            return False
+        lines = next(self._pieces, None)
+        if lines is None:
+            self.done = True
+            return False
+        width = self.width
+        adjust = Segment.adjust_line_length
+        self.strips.extend(Strip(adjust(line, width), width) for line in lines)
+        return True
+
+    def fill(self, count: int) -> None:
+        """Lay out until there are ``count`` lines (or all of them)."""
+        while len(self.strips) < count and self.step():
+            pass
+
+    def run(self, seconds: float) -> None:
+        """Lay out pieces for about ``seconds`` (at least one)."""
+        clock = time.perf_counter
+        end = clock() + seconds
+        while self.step() and clock() < end:
+            pass
+
+    def finish(self) -> list[Strip]:
+        while self.step():
+            pass
+        return self.strips
 
 
 class ArticlePane(ScrollView, can_focus=True):
@@ -35,28 +99,70 @@ class ArticlePane(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.view: ArticleView | None = None
-        self._lines: list[Strip] = []
+        self._layout: ArticleLines | None = None
         self._width = 0
+
+    @property
+    def _lines(self) -> list[Strip]:
+        return self._layout.strips if self._layout is not None else []
 
     def show(self, view: ArticleView | None, *, keep_scroll: bool = False) -> None:
         """Show ``view``; ``keep_scroll`` when it is the same article redrawn (its flags changed)."""
         self.view = view
-        self._layout_text()
+        self._layout_text(keep_scroll=keep_scroll)
         if not keep_scroll:
             self.scroll_to(y=0, animate=False, immediate=True)
 
-    def _layout_text(self) -> None:
+    def _layout_text(self, *, keep_scroll: bool = True) -> None:
+        """Lay out the first screen (from the top, or down to the scroll position) now."""
         width = self.scrollable_content_region.width
         self._width = width
         if width <= 0:
-            self._lines = []
+            self._layout = None
+            self.virtual_size = Size(0, 0)
             return
-        console = self.app.console
         renderable = self.view.renderable() if self.view else EMPTY
-        lines = console.render_lines(renderable, console.options.update(width=width, height=None), pad=False)
-        self._lines = [Strip(Segment.adjust_line_length(line, width), width) for line in lines]
-        self.virtual_size = Size(width, len(self._lines))
+        layout = self._layout = ArticleLines(self.app.console, renderable, width)
+        top = round(self.scroll_y) if keep_scroll else 0
+        layout.fill(top + self.scrollable_content_region.height + MARGIN)
+        self._grown(layout)
+        if not layout.done:
+            self.call_after_refresh(self._more, layout)
+
+    def _more(self, layout: ArticleLines) -> None:
+        """The next slice of the layout, unless another article or width replaced it."""
+        if layout is not self._layout or layout.done or not self.is_attached:
+            return
+        layout.run(SLICE)
+        self._grown(layout)
+        if not layout.done:
+            self.call_after_refresh(self._more, layout)
+
+    def _grown(self, layout: ArticleLines) -> None:
+        self.virtual_size = Size(layout.width, len(layout.strips))
         self.refresh()
+
+    def _need(self, count: int) -> None:
+        """Lay out at least ``count`` lines now (scrolling there)."""
+        layout = self._layout
+        if layout is not None and not layout.done and len(layout.strips) < count:
+            layout.fill(count)
+            self._grown(layout)
+
+    def action_scroll_end(self) -> None:
+        layout = self._layout
+        if layout is not None and not layout.done:
+            layout.finish()
+            self._grown(layout)
+        super().action_scroll_end()
+
+    def action_page_down(self) -> None:
+        self._need(round(self.scroll_target_y) + 2 * self.scrollable_content_region.height + 1)
+        super().action_page_down()
+
+    def action_scroll_down(self) -> None:
+        self._need(round(self.scroll_target_y) + self.scrollable_content_region.height + 2)
+        super().action_scroll_down()
 
     def on_resize(self) -> None:
         if self.scrollable_content_region.width != self._width:
@@ -74,8 +180,9 @@ class ArticlePane(ScrollView, can_focus=True):
             base = self._base = self.rich_style
         index = y + round(self.scroll_offset.y)
         width = self.scrollable_content_region.width
-        if 0 <= index < len(self._lines):
-            return self._lines[index].crop_extend(0, width, base).apply_style(base)
+        lines = self._lines
+        if 0 <= index < len(lines):
+            return lines[index].crop_extend(0, width, base).apply_style(base)
         return Strip.blank(width, base)
 
     @property
