@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+
+from dataclasses import replace
 
 from textual import work
 from textual.timer import Timer
@@ -17,6 +20,7 @@ from textual.timer import Timer
 from newstui.core.article_view import ArticleView, render_article
 from newstui.core.fulltext import can_fetch, mode_for, teaser_reason, wants_full_text
 from newstui.core.models import Article, FullText
+from newstui.core.store import StoreError
 from newstui.ui.link_keys import LinkKeys, Outcome
 from newstui.ui.widgets.article import ArticlePane
 from newstui.ui.widgets.related import RelatedList
@@ -62,7 +66,9 @@ class ArticleText:
     def show_article(self, article: Article, *, keep_scroll: bool = False) -> ArticleView:
         """Render ``article`` in the article pane with its full-text state."""
         offer = ""
-        failed = self._passing.get(article.id)
+        failed = self._passing.get(article.id)  # fetched this session but not stored
+        if failed is not None and failed.ok:
+            article, failed = replace(article, full_text=failed), None
         loading = self._fetching.get(article.id)
         if loading is None and failed is None and article.full_text is None and can_fetch(article):
             if self._mode(article) == "never":
@@ -96,17 +102,24 @@ class ArticleText:
         self._fetching[article.id] = reason
         self._fetch_full_text(article.id, article.link)
 
-    @work(group="full-text")
+    @work(group="full-text", exit_on_error=False)
     async def _fetch_full_text(self, article_id: str, url: str) -> None:
         # urllib3 and trafilatura load here, in a thread, the first time: never before first paint.
         fulltext = await asyncio.to_thread(importlib.import_module, "newstui.core.fulltext")
         await asyncio.to_thread(importlib.import_module, "newstui.core.extract")
         settings = self.library.config.settings
         try:
-            full = await fulltext.fetch_full_text(self._web_client(), url, settings)
-            stored = False
+            try:
+                full = await fulltext.fetch_full_text(self._web_client(), url, settings)
+            except Exception as exc:  # noqa: BLE001 - a bug here must not take the reader down
+                full = FullText(url, datetime.now(UTC), error=f"the page could not be read ({type(exc).__name__})",
+                                lasting=False)
+            stored, problem = False, ""
             if full.ok or full.lasting:
-                stored = await asyncio.to_thread(self.library.store.save_full_text, article_id, full)
+                try:
+                    stored = await asyncio.to_thread(self.library.store.save_full_text, article_id, full)
+                except StoreError as exc:  # shown this session all the same
+                    problem = f"the page's text could not be stored: {exc}"
             if not stored:
                 self._passing[article_id] = full
         finally:
@@ -116,10 +129,10 @@ class ArticleText:
         if self.open_id == article_id and (article := self.library.get(article_id)) is not None:
             view = self.show_article(article, keep_scroll=True)
             self.query_one(RelatedList).show_see_also(view.see_also)  # type: ignore[attr-defined]
-        elif not full.ok:
+        elif not full.ok and not problem:
             return
-        if not full.ok:
-            self.query_one(StatusLine).set_progress("", f"whole article: {full.error}")  # type: ignore[attr-defined]
+        if not full.ok or problem:
+            self.query_one(StatusLine).set_progress("", f"whole article: {problem or full.error}")  # type: ignore[attr-defined]
 
     def _web_client(self) -> Client:
         """The screen's HTTP session (shared with refreshes), made on first use."""

@@ -407,7 +407,7 @@ class MainScreen(ArticleText, Screen[None]):
         if any(r.fresh for r in results):
             self._prefetch(results)
 
-    @work(group="full-text")
+    @work(group="full-text", exit_on_error=False)
     async def _prefetch(self, results: list[FeedResult]) -> None:
         """Pages of the new articles of full_text = "always" feeds, fetched politely and stored."""
         refresh = importlib.import_module("newstui.core.refresh")

@@ -33,14 +33,16 @@ SLICE = 0.004  # seconds of layout between two repaints once the first screen is
 
 
 class ArticleLines:
-    """A renderable's lines at ``width`` as strips, laid out piece by piece on demand: the
-    parts of a :class:`~rich.console.Group` in turn, a :class:`RenderedHTML` block by block.
-    The strips are those ``console.render_lines(renderable, width)`` gives, cropped and padded."""
+    """A renderable's lines at ``width``, laid out piece by piece on demand: the parts of a
+    :class:`~rich.console.Group` in turn, a :class:`RenderedHTML` block by block. Line ``n`` is
+    line ``n`` of ``console.render_lines(renderable, width, pad=False)``; :meth:`strip` makes
+    it a strip of the width (the ones on screen only: most lines are never shown)."""
 
     def __init__(self, console: Console, renderable: RenderableType, width: int) -> None:
         self.width = width
-        self.strips: list[Strip] = []
+        self.lines: list[list[Segment]] = []
         self.done = False
+        self._strips: dict[int, Strip] = {}
         self._pieces = self._layout(console, renderable, width)
 
     @staticmethod
@@ -53,6 +55,14 @@ class ArticleLines:
             else:
                 yield console.render_lines(part, options, pad=False)
 
+    def strip(self, index: int) -> Strip:
+        """Line ``index`` (laid out) cropped or padded to the width."""
+        strip = self._strips.get(index)
+        if strip is None:
+            line = Segment.adjust_line_length(self.lines[index], self.width)
+            strip = self._strips[index] = Strip(line, self.width)
+        return strip
+
     def step(self) -> bool:
         """Lay out one more piece; False when there was none left."""
         if self.done:
@@ -61,14 +71,12 @@ class ArticleLines:
         if lines is None:
             self.done = True
             return False
-        width = self.width
-        adjust = Segment.adjust_line_length
-        self.strips.extend(Strip(adjust(line, width), width) for line in lines)
+        self.lines.extend(lines)
         return True
 
     def fill(self, count: int) -> None:
         """Lay out until there are ``count`` lines (or all of them)."""
-        while len(self.strips) < count and self.step():
+        while len(self.lines) < count and self.step():
             pass
 
     def run(self, seconds: float) -> None:
@@ -78,10 +86,10 @@ class ArticleLines:
         while self.step() and clock() < end:
             pass
 
-    def finish(self) -> list[Strip]:
+    def finish(self) -> ArticleLines:
         while self.step():
             pass
-        return self.strips
+        return self
 
 
 class ArticlePane(ScrollView, can_focus=True):
@@ -102,9 +110,6 @@ class ArticlePane(ScrollView, can_focus=True):
         self._layout: ArticleLines | None = None
         self._width = 0
 
-    @property
-    def _lines(self) -> list[Strip]:
-        return self._layout.strips if self._layout is not None else []
 
     def show(self, view: ArticleView | None, *, keep_scroll: bool = False) -> None:
         """Show ``view``; ``keep_scroll`` when it is the same article redrawn (its flags changed)."""
@@ -139,13 +144,13 @@ class ArticlePane(ScrollView, can_focus=True):
             self.call_after_refresh(self._more, layout)
 
     def _grown(self, layout: ArticleLines) -> None:
-        self.virtual_size = Size(layout.width, len(layout.strips))
+        self.virtual_size = Size(layout.width, len(layout.lines))
         self.refresh()
 
     def _need(self, count: int) -> None:
         """Lay out at least ``count`` lines now (scrolling there)."""
         layout = self._layout
-        if layout is not None and not layout.done and len(layout.strips) < count:
+        if layout is not None and not layout.done and len(layout.lines) < count:
             layout.fill(count)
             self._grown(layout)
 
@@ -180,9 +185,9 @@ class ArticlePane(ScrollView, can_focus=True):
             base = self._base = self.rich_style
         index = y + round(self.scroll_offset.y)
         width = self.scrollable_content_region.width
-        lines = self._lines
-        if 0 <= index < len(lines):
-            return lines[index].crop_extend(0, width, base).apply_style(base)
+        layout = self._layout
+        if layout is not None and 0 <= index < len(layout.lines):
+            return layout.strip(index).crop_extend(0, width, base).apply_style(base)
         return Strip.blank(width, base)
 
     @property
