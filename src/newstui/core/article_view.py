@@ -62,10 +62,15 @@ def render_article(article: Article, *, loading: str | None = None, failed: Full
     page = full is not None and full.ok and bool(full.html)
     if failed is None and full is not None and not full.ok:
         failed = full
-    cleaned = _cleaned(full.html if page and full else article.body_html, article.link)
-    body = render_html(cleaned.html, base_url=(full.url if page and full else article.link))
-    see_also = _unique((*(full.see_also if page and full else ()), *cleaned.see_also))
-    words = full.words if page and full else len(_TAG.sub(" ", cleaned.html).split())
+    if page and full:  # cleaned when it was extracted (newstui.core.extract)
+        body = render_html(full.html, base_url=full.url)
+        see_also = _unique(full.see_also)
+        words = full.words
+    else:
+        cleaned = _cleaned(article.body_html, article.link)
+        body = render_html(cleaned.html, base_url=article.link)
+        see_also = _unique(cleaned.see_also)
+        words = len(_TAG.sub(" ", cleaned.html).split())
     header = _header(article, full if page else None, words)
     note = _note(article, full if page else None, loading, failed, offer)
     if note.plain and source_note:

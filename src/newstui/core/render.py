@@ -61,23 +61,21 @@ class RenderedHTML:
         for part in self._parts():
             yield _layout(console, part, width)
 
-    def _parts(self) -> list[RenderableType]:
+    def _parts(self) -> Iterator[RenderableType]:
         """The blocks, a blank line between them, and the references under them."""
-        parts: list[RenderableType] = []
-        for block in self.blocks:
-            if parts:
-                parts.append(_BLANK)
-            parts.append(block)
+        for index, block in enumerate(self.blocks):
+            if index:
+                yield _BLANK
+            yield block
         if self.links:
-            if parts:
-                parts.append(_BLANK)
-            parts.append(Text("References", style="bold"))
+            if self.blocks:
+                yield _BLANK
+            yield Text("References", style="bold")
             width = max(len(str(link.number)) for link in self.links) + 2
             for link in self.links:
                 marker = Text(f"[{link.number}]".rjust(width) + " ", style="dim")
                 url = Text(link.url, style=Style(link=link.url))
-                parts.append(_Prefixed(url, marker, " " * (width + 1), marker=True))
-        return parts
+                yield _Prefixed(url, marker, " " * (width + 1), marker=True)
 
     def plain(self, width: int = 80) -> str:
         """What a user sees at ``width`` columns, without colours; trailing spaces removed."""
@@ -166,13 +164,7 @@ Lines = list[list[Segment]]
 _BLANK = Text("")
 _MIN_TEXT = 10  # decoration is dropped rather than leave the text fewer columns than this
 _WORD = re.compile(r"\s*\S+\s*")  # as rich._wrap.divide_line splits words
-
-
-def _layout_all(console: Console, parts: list[RenderableType], width: int) -> Lines:
-    lines: Lines = []
-    for part in parts:
-        lines.extend(_layout(console, part, width))
-    return lines
+_SPACED = re.compile(r"\S+(?: \S+)* ?")  # words between single spaces (most paragraphs)
 
 
 def _layout(console: Console, renderable: RenderableType, width: int) -> Lines:
@@ -182,7 +174,7 @@ def _layout(console: Console, renderable: RenderableType, width: int) -> Lines:
         if lines is not None:
             return lines
     elif isinstance(renderable, Group):
-        return _layout_all(console, list(renderable.renderables), width)
+        return [line for part in renderable.renderables for line in _layout(console, part, width)]
     elif isinstance(renderable, _Prefixed):
         if not renderable.fits(width):
             return _layout(console, renderable.renderable, width)
@@ -254,6 +246,10 @@ def _wrap(console: Console, text: Text, width: int) -> Lines | None:
 def _breaks(line: str, width: int, simple: bool) -> list[int]:
     """Where to break ``line`` to fit ``width``: rich._wrap.divide_line, with ``len`` for the
     cell width of ASCII text."""
+    if simple and _SPACED.fullmatch(line):
+        breaks = _spaced_breaks(line, width)
+        if breaks is not None:
+            return breaks
     measure = len if simple else cell_len
     breaks: list[int] = []
     offset = 0
@@ -278,6 +274,22 @@ def _breaks(line: str, width: int, simple: bool) -> list[int]:
         elif offset and start:
             breaks.append(start)
             offset = measure(word)
+    return breaks
+
+
+def _spaced_breaks(line: str, width: int) -> list[int] | None:
+    """:func:`_breaks` for ASCII words between single spaces, a line at a time: the next line
+    starts at the first word that does not end within ``width``. None when a word is to fold."""
+    breaks: list[int] = []
+    start = 0
+    while start + width < len(line):
+        limit = start + width
+        start = limit + 1 if line[limit] == " " else line.rfind(" ", start, limit) + 1
+        if not start:
+            return None
+        if start == len(line):  # only the space after the last word was past the width
+            break
+        breaks.append(start)
     return breaks
 
 

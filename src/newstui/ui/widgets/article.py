@@ -5,9 +5,9 @@ changes) and ``render_line`` hands out the ones on screen. Opening another artic
 pane only; a container whose content height changed would lay out the whole screen again.
 
 The layout is lazy: :meth:`ArticlePane.show` lays out the lines the pane shows (and a margin), and
-the rest follows in slices of a few milliseconds after each repaint, the virtual height growing
-as they come. Scrolling past what is laid out (``G``, paging) lays out what it needs first;
-another article or width drops whatever was left of the previous layout.
+the rest follows after the first repaint in slices of a few milliseconds, other events handled
+between them, the virtual height growing as they come. Scrolling past what is laid out (``G``,
+paging) lays out what it needs first; another article or width drops what was left to lay out.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newstui.core.article_view import ArticleView
-from newstui.core.render import RenderedHTML
+from newstui.core.render import Lines, RenderedHTML
 from newstui.ui.widgets.quiet import QUIET_VIRTUAL_SIZE
 
 EMPTY = Text("Choose a headline and press Enter to read it here.", style="dim italic")
 MARGIN = 20  # lines laid out past the bottom of the pane before the first paint
-SLICE = 0.004  # seconds of layout between two repaints once the first screen is shown
+SLICE = 0.004  # seconds of layout at a time once the first screen is shown
 
 
 class ArticleLines:
@@ -46,7 +46,7 @@ class ArticleLines:
         self._pieces = self._layout(console, renderable, width)
 
     @staticmethod
-    def _layout(console: Console, renderable: RenderableType, width: int) -> Iterator[list[list[Segment]]]:
+    def _layout(console: Console, renderable: RenderableType, width: int) -> Iterator[Lines]:
         options = console.options.update(width=width, height=None)
         parts = renderable.renderables if isinstance(renderable, Group) else [renderable]
         for part in parts:
@@ -110,9 +110,8 @@ class ArticlePane(ScrollView, can_focus=True):
         self._layout: ArticleLines | None = None
         self._width = 0
 
-
     def show(self, view: ArticleView | None, *, keep_scroll: bool = False) -> None:
-        """Show ``view``; ``keep_scroll`` when it is the same article redrawn (its flags changed)."""
+        """Show ``view``; ``keep_scroll`` for the same article redrawn (its flags changed)."""
         self.view = view
         self._layout_text(keep_scroll=keep_scroll)
         if not keep_scroll:
@@ -141,7 +140,7 @@ class ArticlePane(ScrollView, can_focus=True):
         layout.run(SLICE)
         self._grown(layout)
         if not layout.done:
-            self.call_after_refresh(self._more, layout)
+            self.call_later(self._more, layout)  # after the events queued meanwhile (keys)
 
     def _grown(self, layout: ArticleLines) -> None:
         self.virtual_size = Size(layout.width, len(layout.lines))
