@@ -20,6 +20,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from newstui.core.dates import long_date
+from newstui.core.fulltext import without_title
 from newstui.core.models import Article, FullText
 from newstui.core.render import Link, RenderedHTML, render_html
 
@@ -63,7 +64,7 @@ def render_article(article: Article, *, loading: str | None = None, failed: Full
     if failed is None and full is not None and not full.ok:
         failed = full
     if page and full:  # cleaned when it was extracted (newstui.core.extract)
-        body = render_html(full.html, base_url=full.url)
+        body = render_html(without_title(full.html, article.title, full.title), base_url=full.url)
         see_also = _unique(full.see_also)
         words = full.words
     else:

@@ -38,17 +38,21 @@ class Cleaned:
 # A heading (or a lead-in ending in ":") that introduces links to other stories.
 _SEE_ALSO = re.compile(
     r"""^(?:
-        see\ also | related(?:\ (?:articles?|stories|posts?|content|coverage|reading|links?))? |
+        see\ also | related(?:\ (?:articles?|stories|posts?|content|coverage|reading|links?|news))? |
         (?:read|more)\ (?:more|also)(?:\ (?:on|about)\ (?:this|that)(?:\ (?:story|topic))?)? |
-        also\ read | further\ reading | recommended(?:\ (?:reading|for\ you|articles?))? |
-        more\ (?:on|about)\ this(?:\ (?:story|topic))? | more\ stories | more\ from\ .{1,40} |
-        you\ (?:may|might)\ also\ (?:like|be\ interested\ in) | don'?t\ miss |
-        (?:lesen\ sie\ (?:auch|mehr)|mehr\ zum\ thema|auch\ interessant|siehe\ auch|weitere\ artikel|
-           das\ könnte\ sie\ auch\ interessieren|weiterlesen|mehr\ dazu) |
-        (?:(?:à\ )?lire\ aussi|voir\ aussi|sur\ le\ même\ sujet|à\ lire\ également|lire\ la\ suite|
-           articles?\ similaires?|en\ savoir\ plus) |
-        (?:lea\ también|lee\ también|ver\ también|te\ puede\ interesar|noticias\ relacionadas|
-           artículos?\ relacionados?|leer\ más|seguir\ leyendo|más\ información)
+        also\ read | further\ reading | recommended(?:\ (?:reading|for\ you|articles?|stories))? |
+        more\ (?:on|about)\ this(?:\ (?:story|topic))? | more\ (?:stories|news|articles) |
+        you\ (?:may|might)\ also\ (?:like|enjoy|be\ interested\ in) | don'?t\ miss | most\ (?:read|popular) |
+        (?:lesen\ sie\ (?:auch|mehr|hier)|auch\ lesen|mehr\ zum\ thema|mehr\ themen|weitere\ themen|
+           weitere\ (?:artikel|beiträge|meldungen|nachrichten)(?:\ zum\ thema)?|auch\ interessant|
+           siehe\ auch|passend\ zum\ thema|das\ könnte\ sie\ (?:auch\ )?interessieren|
+           (?:zum\ )?weiterlesen|mehr\ dazu|meistgelesen|schon\ gelesen\??) |
+        (?:(?:à\ )?lire\ (?:aussi|également)|voir\ aussi|(?:à\ )?voir\ aussi|sur\ le\ même\ sujet|
+           lire\ la\ suite|articles?\ similaires?|en\ savoir\ plus|à\ lire) |
+        (?:le[ae]\ (?:también|más)|lee\ más|ve[ar]\ también|(?:te|le)\ puede\ interesar|
+           (?:noticias|notas)\ relacionadas|contenidos?\ relacionados?|artículos?\ relacionados?|
+           leer\ más|seguir\ leyendo|más\ información|puedes\ ver|mira|mire|lea) |
+        (?:leia\ (?:também|mais)|veja\ também|saiba\ mais|notícias\ relacionadas)
     )\s*[:.…»›→>\-–—]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -64,12 +68,13 @@ _PROMPT = re.compile(
     r"""^(?:
         share(?:\ (?:this|on|via|article|story|post|the\ (?:article|story|post|page))\b.*|\s*[:!]?.{0,3}) |
         click\ to\ (?:share|email|print|tweet)\b.* | tweet\ this\b.* | like\ us\ on\b.* |
-        follow\ (?:us|me)\b.* | subscribe\b.* | sign\ up\b.* | get\ (?:our|the)\ .{0,30}newsletter\b.* |
-        (?:join|receive|try)\ our\ .{0,30}newsletter\b.* | newsletter\b.{0,80} |
+        follow\ (?:us|me)\b.* | follow\ .{1,40}\ on\ (?:twitter|x|facebook|instagram|linkedin|mastodon)\b.* |
+        subscribe\b.* | sign\ up\b.* | get\ (?:our|the)\ .{0,30}newsletter\b.* |
+        (?:join|receive|try)\ our\ .{0,30}newsletter\b.* | newsletter\b.{0,80} | .{0,40}\bnewsletter |
         (?:teilen|jetzt\ teilen|artikel\ teilen|folgen\ sie\ uns|folge\ uns|newsletter\ abonnieren|
            jetzt\ abonnieren|abonnieren\ sie)\b.* |
         (?:partager|partagez|suivez[-\ ]nous|abonnez[-\ ]vous|inscrivez[-\ ]vous)\b.* |
-        (?:compartir|compártelo|síguenos|suscríbete|regístrate)\b.*
+        (?:compartir|compártelo|s[ií]guenos|suscr[ií]bete|reg[ií]strate)\b.*
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )

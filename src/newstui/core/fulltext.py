@@ -107,7 +107,8 @@ def full_text_of_page(page: bytes | str, url: str, now: datetime) -> FullText:
     if not found.is_article or found.reason:
         return FullText(url, now, error=found.reason or "the page is not an article")
     return FullText(
-        url, now, html=without_title(found.html, found.title), title=found.title, byline=found.byline, date=found.date,
+        url, now, html=without_title(found.html, found.title), title=found.title, byline=found.byline,
+        date=found.date,
         site=found.site, words=found.words, see_also=found.see_also,
     )
 
@@ -115,12 +116,24 @@ def full_text_of_page(page: bytes | str, url: str, now: datetime) -> FullText:
 _LEADING_HEADING = re.compile(r"^\s*<h[1-3][^>]*>(.*?)</h[1-3]>", re.IGNORECASE | re.DOTALL)
 
 
-def without_title(html: str, title: str) -> str:
-    """The page's text without its first heading when that is the title (the header shows it)."""
+def without_title(html: str, *titles: str) -> str:
+    """The page's text without its first heading when that heading is the title (the header shows
+    it): equal to one of ``titles``, or their start before a separator ("Title | Site")."""
     match = _LEADING_HEADING.match(html)
-    if match and title and " ".join(unescape(re.sub(r"<[^>]*>", " ", match.group(1))).split()).casefold() == " ".join(title.split()).casefold():
-        return html[match.end():]
+    if not match:
+        return html
+    heading = _folded(re.sub(r"<[^>]*>", " ", match.group(1)))
+    for title in map(_folded, titles):
+        if heading and (title == heading or (title.startswith(heading) and title[len(heading):][:2].strip()[:1] in _SEPARATORS)):
+            return html[match.end():]
     return html
+
+
+_SEPARATORS = set("|-–—:·•»/")
+
+
+def _folded(text: str) -> str:
+    return " ".join(unescape(text).split()).casefold()
 
 
 def explain_fetch(got: FetchResult, settings: Settings) -> tuple[str, bool]:
