@@ -32,7 +32,6 @@ from urllib.parse import urlsplit
 
 
 from newstui.core.fetch import Client, FetchResult, fetch, is_http, make_client
-from newstui.core.fulltext import mode_for, prefetch_full_text
 from newstui.core.models import Article, Config, Feed, FeedStatus, Settings
 from newstui.core.parse import ParsedFeed, parse_feed
 from newstui.core.store import FeedUpdate, Store, StoreCorrupt, StoreError
@@ -288,7 +287,7 @@ async def _settle(
     except StoreError as exc:
         return FeedResult(feed, replace(status, ok=False, error=str(exc)), (), got.elapsed)
     fresh: tuple[Article, ...] = ()
-    if update.new_ids and mode_for(feed, settings) == "always":
+    if update.new_ids and (feed.full_text or settings.full_text) == "always":  # fulltext.mode_for
         new = set(update.new_ids)
         fresh = tuple(a for a in articles if a.id in new)
     return FeedResult(feed, saved, update.new_ids, got.elapsed, fresh=fresh)
@@ -441,6 +440,8 @@ async def prefetch_pages(config: Config, store: Store, results: Sequence[FeedRes
     fresh = [a for r in results for a in r.fresh]
     if not fresh:
         return 0
+    from newstui.core.fulltext import prefetch_full_text  # Rich's renderers: not for a plain refresh
+
     own = client is None
     if own:
         client = make_client(config.settings.timeout_seconds, config.settings.concurrency)
