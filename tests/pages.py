@@ -65,6 +65,7 @@ def serve_site() -> Iterator[Site]:
         "/story/cranes": (200, "text/html; charset=utf-8", story_page("Harbour cranes return", links=12)),
         "/story/never": (200, "text/html", story_page("Never-feed story")),
         "/story/always": (200, "text/html", story_page("Always-feed story")),
+        "/story/always-2": (200, "text/html", story_page("Another always story")),
         "/story/slow": (200, "text/html", story_page("Slow story")),
         "/story/paywall": (403, "text/html", "<p>Subscribe to read</p>"),
         "/story/broken": (503, "text/html", "<p>oops</p>"),

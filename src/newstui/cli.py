@@ -104,6 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--search", metavar="WORDS", default="", help="only titles containing every word")
     p.add_argument("--limit", type=int, default=0, help="at most this many (0: all)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--stories", action="store_true",
+                   help="one line per story: its newest article, with how many articles and sources it has")
+    p = command("related", cmd_related,
+                "list the articles related to one: same story, earlier and later coverage",
+                "newstui related 3fa2c1 --json | jq -r 'select(.section == \"same\") | .title'")
+    p.add_argument("id", help="article id, or a unique prefix of one (see `newstui list`)")
+    p.add_argument("--limit", type=int, default=10, help="at most this many beyond the same story (default 10)")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON object per line: section, id, score, reason, copy, feed, title, published")
     p = command("show", cmd_show, "print one article as rendered text", "newstui show 3fa2c1 --width 72")
     p.add_argument("id", help="article id, or a unique prefix of one (see `newstui list`)")
     p.add_argument("--json", action="store_true", help="the article and its rendered text as JSON")
@@ -238,7 +247,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     services = open_services(args)
     library = Library(services.config, services.store)
     view = Filter(
-        topic=args.topic, feed=args.feed, unread_only=args.unread, starred=args.starred, query=args.search
+        topic=args.topic, feed=args.feed, unread_only=args.unread, starred=args.starred, query=args.search,
+        stories=args.stories,
     )
     articles = library.headlines(view)
     if args.limit > 0:
@@ -252,8 +262,61 @@ def cmd_list(args: argparse.Namespace) -> int:
         marker = " " if article.read else "●"
         star = "★" if article.starred else " "
         out.write(f"{marker}{star} {article.id[:8]}  {age(article.published):>5}  "
-                  f"{article.feed[:18]:<18}  {article.title}\n")
+                  f"{article.feed[:18]:<18}  {article.title}{_sources(article)}\n")
     return 0
+
+
+def _sources(article) -> str:
+    if article.grouped:
+        return f"  [{article.grouped} articles · {article.sources} sources]"
+    return f"  [{article.copies} sources]" if article.copies > 1 else ""
+
+
+SECTIONS = {"same": "Same story", "earlier": "Earlier coverage", "later": "Later coverage"}
+
+
+def cmd_related(args: argparse.Namespace) -> int:
+    from newstui.core.dates import age
+    from newstui.core.library import Library
+
+    services = open_services(args)
+    library = Library(services.config, services.store)
+    found = _one_article(library, args.id)
+    if found is None:
+        return 1
+    rows = library.related(found.id, limit=max(args.limit, 1))
+    out = sys.stdout
+    if args.json:
+        for headline, story in rows:
+            data = {"section": story.section, "id": headline.id, "score": story.score,
+                    "reason": list(story.shared), "copy": story.copy}
+            data.update({k: v for k, v in article_json(headline, library.link(headline.id)).items() if k != "id"})
+            _json_line(out, data)
+        return 0
+    out.write(f"{found.title}\n")
+    section = None
+    for headline, story in rows:
+        if story.section != section:
+            section = story.section
+            out.write(f"\n{SECTIONS[section]}\n")
+        why = "same article" if story.copy else ", ".join(story.shared)
+        out.write(f"  {headline.id[:8]}  {age(headline.published):>5}  {headline.feed[:18]:<18}  "
+                  f"{headline.title}  ({why})\n")
+    if not rows:
+        out.write("\nNo related articles in the store.\n")
+    return 0
+
+
+def _one_article(library, prefix: str):
+    """The headline whose id starts with ``prefix``, or None (having said why on stderr)."""
+    matches = library.find(prefix)
+    if not matches:
+        print(f"newstui: no article with id {prefix!r}; `newstui list` shows the ids", file=sys.stderr)
+        return None
+    if len(matches) > 1:
+        print(f"newstui: {prefix!r} matches {len(matches)} articles; give more of the id", file=sys.stderr)
+        return None
+    return matches[0]
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -264,14 +327,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     services = open_services(args)
     library = Library(services.config, services.store)
-    matches = library.find(args.id)
-    if not matches:
-        print(f"newstui: no article with id {args.id!r}; `newstui list` shows the ids", file=sys.stderr)
+    found = _one_article(library, args.id)
+    if found is None:
         return 1
-    if len(matches) > 1:
-        print(f"newstui: {args.id!r} matches {len(matches)} articles; give more of the id", file=sys.stderr)
-        return 1
-    article = library.get(matches[0].id)
+    article = library.get(found.id)
     assert article is not None
     view = render_article(article)
     width = args.width or shutil.get_terminal_size((80, 24)).columns
@@ -345,6 +404,9 @@ def article_json(article, link: str) -> dict:
         "topics": list(article.topics),
         "read": article.read,
         "starred": article.starred,
+        "story": getattr(article, "story", 0),
+        "copies": getattr(article, "copies", 1),
+        **({"grouped": article.grouped, "sources": article.sources} if getattr(article, "grouped", 0) else {}),
     }
 
 

@@ -173,15 +173,16 @@ async def test_always_feeds_are_prefetched_by_a_refresh(teasers, site):
 
         write(local_path(feed.url), "Always Daily", [
             {"title": "Always-feed story", "link": site.url("/story/always"), "description": LONG},
-            {"title": "Another always story", "link": site.url("/story/always"), "description": LONG,
+            {"title": "Another always story", "link": site.url("/story/always-2"), "description": LONG,
              "guid": "second"}])
         screen.start_refresh([feed], mode="force")
-        await wait_until(pilot, lambda: site.count("/story/always") == 1, timeout=10)
+        await wait_until(pilot, lambda: site.count("/story/always-2") == 1, timeout=10)
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
         await open_title(pilot, "Another always story")
         assert pane(app).view.from_page
-        assert site.count("/story/always") == 1  # only the new article's page, once
+        assert site.count("/story/always-2") == 1  # only the new article's page, once
+        assert site.count("/story/always") == 0
 
 
 async def test_digits_and_o_open_numbered_links(teasers, site):

@@ -14,6 +14,8 @@ Columns
   categories  the feed's categories for it, joined with U+001F (cleaned text never contains it)
   kw          the ``[topics.NAME]`` rules its title and summary matched, joined the same way
   chunk       which body shard of the feed holds its summary and text (see body_shards)
+  story       its story cluster's number (see story_book; 0: its own story)
+  dup         0, or the number its copies in other feeds share (one canonical link)
 
 The link and a digest of the body (so a refresh knows unchanged bodies without reading a shard)
 are in the details file with the related words, which the first paint does not read: links are a
@@ -25,9 +27,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-COLUMNS = ("id", "title", "published", "categories", "kw", "chunk")
+COLUMNS = ("id", "title", "published", "categories", "kw", "chunk", "story", "dup")
+ADDED = ("story", "dup")  # columns stores before 0.5 lack: 0 for every row
 SEP = "\x1f"
+KEPT = ("chunk", "story", "dup")  # an update of a stored row leaves these as they are
 CHUNK_ROWS = 64  # articles per body shard: opening one reads ~100-300 KB
+
+
+def fill_columns(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` with the columns older stores lack (zeros)."""
+    for name in ADDED:
+        if name not in doc:
+            doc[name] = [0] * len(doc["id"])
+    return doc
 
 
 def empty_doc(feed: str) -> dict[str, Any]:
@@ -42,6 +54,8 @@ class HeadlineTable:
 
     def __init__(self, docs: dict[str, dict[str, Any]]) -> None:
         self.docs = docs
+        for doc in docs.values():
+            fill_columns(doc)
         self.by_feed: dict[str, dict[str, Any]] = {doc["feed"]: doc for doc in docs.values()}
         self._next_key = max((int(k) for k in docs), default=0) + 1
         self._where: dict[str, str] | None = None  # article id → feed, built when first needed
@@ -102,7 +116,7 @@ class HeadlineTable:
         """Set row ``i`` to ``row`` (its chunk is kept); whether anything changed."""
         changed = False
         for name in COLUMNS:
-            if name != "chunk" and doc[name][i] != row[name]:
+            if name not in KEPT and doc[name][i] != row[name]:
                 doc[name][i] = row[name]
                 changed = True
         return changed

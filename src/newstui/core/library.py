@@ -15,14 +15,14 @@ import gc
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import compress, repeat
+from itertools import compress, filterfalse, repeat
 from operator import contains, eq
 
 from newstui.core.models import Article, Config
 from newstui.core.related import RelatedIndex, RelatedStory
 from newstui.core.snapshot import FLIP, Headline, HeadlineRows, Snapshot
 from newstui.core.store import Store
-from newstui.core.store_records import to_article
+from newstui.core.store_records import from_epoch, to_article
 from newstui.core.topics import TopicClassifier, normalise_topic
 
 __all__ = ["Filter", "Headline", "HeadlineRows", "Library", "Snapshot", "TopicCount"]
@@ -39,6 +39,8 @@ class Filter:
     unread_only: bool = False
     query: str = ""
     feed: str | None = None
+    stories: bool = False  # a story's articles folded into one row (its newest)
+    opened: frozenset[int] = frozenset()  # stories whose folded row is opened
 
     def describe(self) -> str:
         parts = ["★ starred" if self.starred else (self.topic or "all")]
@@ -46,6 +48,8 @@ class Filter:
             parts.append(f"feed {self.feed}")
         if self.unread_only:
             parts.append("unread only")
+        if self.stories:
+            parts.append("stories grouped")
         if self.query:
             parts.append(f"search “{self.query}”")
         return " · ".join(parts)
@@ -168,8 +172,59 @@ class Library:
     # -- views ---------------------------------------------------------------------------------
 
     def headlines(self, view: Filter = Filter()) -> HeadlineRows:
-        """Articles matching ``view``, newest first."""
-        return HeadlineRows(self.snapshot, self._places(view))
+        """Articles matching ``view``, newest first; copies of one article (one canonical link,
+        several feeds) listed once, the newest copy; with ``view.stories`` each story folded
+        into its newest article (the other articles follow it when the story is opened)."""
+        snap = self.snapshot
+        places = self._unique(self._places(view))
+        if not view.stories or not snap.story_rows:
+            return HeadlineRows(snap, places)
+        return self._grouped(places, view.opened)
+
+    def _unique(self, places: Sequence[int]) -> Sequence[int]:
+        """``places`` with only the first copy of each article (C-level unless there are copies)."""
+        snap = self.snapshot
+        if not snap.copies:
+            return places
+        dups = snap.in_order("dups")
+        seen: set[int] = set()
+        drop = set()
+        for p in compress(places, map(dups.__getitem__, places)):
+            if dups[p] in seen:
+                drop.add(p)
+            else:
+                seen.add(dups[p])
+        return list(filterfalse(drop.__contains__, places)) if drop else places
+
+    def _grouped(self, places: Sequence[int], opened: frozenset[int]) -> HeadlineRows:
+        snap = self.snapshot
+        stories, shared = snap.in_order("stories"), snap.story_rows
+        groups: dict[int, list[int]] = {}
+        for p in compress(places, map(shared.__contains__, map(stories.__getitem__, places))):
+            groups.setdefault(stories[p], []).append(p)
+        drop: set[int] = set()
+        extras: dict[int, dict] = {}
+        following: dict[int, list[int]] = {}
+        order, feeds, published = snap.order, snap.feeds, snap.published
+        for story, members in groups.items():
+            if len(members) < 2:
+                continue  # its other articles are filtered out: an ordinary row
+            rows = [order[p] for p in members]
+            dates = [published[r] for r in rows if published[r] is not None]
+            extras[members[0]] = {
+                "grouped": len(members),
+                "sources": len({feeds[c] for r in rows for c in snap.copies_of(r)}),
+                "since": from_epoch(min(dates)) if dates else None,
+            }
+            drop.update(members[1:])
+            if story in opened:
+                following[members[0]] = members[1:]
+                for p in members[1:]:
+                    extras[p] = {"member": True}
+        places = list(filterfalse(drop.__contains__, places)) if drop else places
+        if following:
+            places = [q for p in places for q in (p, *following.get(p, ()))]
+        return HeadlineRows(snap, places, extras, ascending=not following)
 
     def _places(self, view: Filter) -> Sequence[int]:
         """The display positions of the articles ``view`` shows. Every filter is a C-level pass
@@ -238,8 +293,10 @@ class Library:
 
     def _build_related(self, snapshot: Snapshot) -> None:
         snapshot.row, snapshot.lows, snapshot.pos, snapshot.in_order("masks")  # noqa: B018  (made now, not at a key press)
+        snapshot.story_rows, snapshot.copies, snapshot.in_order("stories"), snapshot.in_order("dups")  # noqa: B018
         links = self.store.links()
-        index = RelatedIndex((aid, digest) for aid, digest in self.store.terms() if aid in snapshot.row)
+        index = RelatedIndex(((aid, digest) for aid, digest in self.store.terms() if aid in snapshot.row),
+                             self.store.term_stats())
         with self._related_lock:
             if self.snapshot is snapshot:
                 self._related = index
@@ -254,19 +311,49 @@ class Library:
         return self._related is not None
 
     def related(self, article_id: str, limit: int = 10) -> list[tuple[Headline, RelatedStory]]:
+        """Articles related to ``article_id``, in sections (``RelatedStory.section``):
+
+        ``same``     the same story: copies of the article in other feeds first, then the
+                     story's other articles, newest first
+        ``earlier``  older articles on the same subject, most similar first
+        ``later``    newer ones outside the story, most similar first
+        """
         if self._related is None:
             self.index_related()
             thread = self._related_thread
             if thread is not None:
                 thread.join()
         index = self._related
-        if index is None:
+        snap = self.snapshot
+        r = snap.row.get(article_id)
+        if index is None or r is None:
             return []
+        copy_rows = [x for x in snap.copies_of(r) if x != r]
+        copies = {snap.ids[x] for x in copy_rows}
+        members = [snap.ids[x] for x in snap.story_of(r) if x != r and snap.ids[x] not in copies]
+        found = {s.article_id: s for s in index.related_to(article_id, limit, include=members)}
+        rows: list[tuple[str, RelatedStory]] = [
+            (aid, RelatedStory(aid, 1.0, ("the same link",), "same", copy=True)) for aid in copies
+        ]
+        for aid in members:
+            story = found.pop(aid, None) or RelatedStory(aid, 0.0, ())
+            rows.append((aid, replace(story, section="same")))
+        mine = snap.published[r] or 0
+        for aid, story in found.items():
+            if aid in copies:
+                continue
+            n = snap.row.get(aid)
+            if n is not None:
+                section = "earlier" if (snap.published[n] or 0) < mine else "later"
+                rows.append((aid, replace(story, section=section)))
         out = []
-        for story in index.related_to(article_id, limit):
-            headline = self.headline(story.article_id)
+        for aid, story in rows:
+            headline = self.headline(aid)
             if headline is not None:
                 out.append((headline, story))
+        rank = {"same": 0, "earlier": 1, "later": 2}
+        out.sort(key=lambda p: (rank[p[1].section], -(p[0].published.timestamp() if p[0].published else 0)
+                                if p[1].section == "same" else -p[1].score))
         return out
 
     # -- flags ---------------------------------------------------------------------------------
@@ -275,6 +362,8 @@ class Library:
         """Persist first, then update memory, so what the reader shows is what is stored."""
         snap = self.snapshot
         ids = [i for i in ids if i in snap.row]
+        if read is not None and snap.copies:  # one article through several feeds: one read flag
+            ids = list(dict.fromkeys(snap.ids[c] for i in ids for c in snap.copies_of(snap.row[i])))
         self.store.set_flags(ids, read=read, starred=starred)
         for name, value in (("read", read), ("starred", starred)):
             if value is None:

@@ -94,6 +94,7 @@ class Article:
     starred: bool = False
     fetched: datetime | None = None
     full_text: FullText | None = None  # the page's text, once fetched (or why it could not be)
+    canonical: str = ""  # the feed's own canonical link for it (<link rel="canonical">, feedburner:origLink), if any
 
     @property
     def body_html(self) -> str:

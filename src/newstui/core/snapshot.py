@@ -12,9 +12,10 @@ import gc
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import reduce
+from typing import Any
 from itertools import compress, repeat
 from operator import and_, or_
 
@@ -38,6 +39,12 @@ class Headline:
     topics: tuple[str, ...]
     read: bool
     starred: bool
+    story: int = 0  # its story cluster (0: a story of its own)
+    copies: int = 1  # the same article (one canonical link) through this many feeds
+    grouped: int = 0  # in a view that groups stories: the articles this row stands for (0: not a group)
+    sources: int = 1  # ...and the feeds they come from
+    since: datetime | None = None  # ...and when the first of them was published
+    member: bool = False  # a row of an opened group, shown under its first row
 
 
 class _Cache(dict):
@@ -83,6 +90,8 @@ class Snapshot:
         self.categories: list[str] = []
         self.chunks: list[int] = []
         self.kws: list[str] = []
+        self.stories: list[int] = []
+        self.dups: list[int] = []
         kws = self.kws
         self._merge = classifier.merge
         for doc in docs:
@@ -93,6 +102,8 @@ class Snapshot:
             self.categories += doc["categories"]
             kws += doc["kw"]
             self.chunks += doc["chunk"]
+            self.stories += doc["story"] if "story" in doc else [0] * len(doc["id"])  # stores before 0.5
+            self.dups += doc["dup"] if "dup" in doc else [0] * len(doc["id"])
         n = len(self.ids)
         # Newest first; equal dates keep the store's order (stable sort), which only appends.
         dates = [p or 0 for p in self.published]
@@ -122,6 +133,8 @@ class Snapshot:
         self.read = bytearray(map(read_ids.__contains__, self.ids)) if read_ids else bytearray(n)
         self.starred = bytearray(map(starred_ids.__contains__, self.ids)) if starred_ids else bytearray(n)
         self.starred_rows = {r for r, s in enumerate(self.starred) if s} if starred_ids else set()
+        self._copies: dict[int, list[int]] | None = None
+        self._story_rows: dict[int, list[int]] | None = None
         self._lows: list[str] | None = None
         self._pos: list[int] | None = None
         self._in_order: dict[str, list] = {}
@@ -160,6 +173,41 @@ class Snapshot:
         if self._row is None:
             self._row = {aid: r for r, aid in enumerate(self.ids)}
         return self._row
+
+    @property
+    def copies(self) -> dict[int, list[int]]:
+        """Copy group number → its rows (groups of one article stored through several feeds)."""
+        if self._copies is None:
+            groups: dict[int, list[int]] = {}
+            dups = self.dups
+            for r in compress(range(len(dups)), dups):
+                groups.setdefault(dups[r], []).append(r)
+            self._copies = groups
+        return self._copies
+
+    def copies_of(self, r: int) -> list[int]:
+        """Row ``r`` and the rows of its copies."""
+        d = self.dups[r]
+        return self.copies.get(d, [r]) if d else [r]
+
+    @property
+    def story_rows(self) -> dict[int, list[int]]:
+        """Story number → its rows, newest first, for the stories of more than one article."""
+        if self._story_rows is None:
+            sizes = Counter(self.stories)
+            sizes.pop(0, None)
+            shared = {s for s, n in sizes.items() if n > 1}
+            rows: dict[int, list[int]] = {}
+            stories = self.in_order("stories")
+            for p in compress(range(len(stories)), map(shared.__contains__, stories)):
+                rows.setdefault(stories[p], []).append(self.order[p])
+            self._story_rows = rows
+        return self._story_rows
+
+    def story_of(self, r: int) -> list[int]:
+        """The rows of row ``r``'s story, newest first (just ``[r]`` for a story of its own)."""
+        s = self.stories[r]
+        return self.story_rows.get(s, [r]) if s else [r]
 
     def topics(self, r: int) -> tuple[str, ...]:
         """Row ``r``'s topics: the feed's, then its categories', then its keyword rules'."""
@@ -218,6 +266,7 @@ class Snapshot:
             id=self.ids[r], feed=self.feeds[r], title=self.titles[r],
             published=from_epoch(self.published[r]), categories=tuple(cats.split("\x1f")) if cats else (),
             topics=self.topics(r), read=bool(self.read[r]), starred=bool(self.starred[r]),
+            story=self.stories[r], copies=len(self.copies_of(r)) if self.dups[r] else 1,
         )
 
     def set_flag(self, r: int, name: str, value: bool) -> None:
@@ -240,22 +289,29 @@ class HeadlineRows(Sequence[Headline]):
     Held as display positions (``snapshot.order[p]`` is the row at position p), ascending: a
     filter's result is a subsequence of the newest-first order."""
 
-    def __init__(self, snapshot: Snapshot, places: Sequence[int]) -> None:
+    def __init__(self, snapshot: Snapshot, places: Sequence[int],
+                 extras: dict[int, dict[str, Any]] | None = None, ascending: bool = True) -> None:
         self._snapshot = snapshot
         self.places = places
+        self._extras = extras or {}  # place → Headline fields a grouped view sets (grouped, member...)
+        self._ascending = ascending  # False when an opened group's rows follow its first row
+        self._index: dict[int, int] | None = None
 
     def __len__(self) -> int:
         return len(self.places)
 
+    def _headline(self, p: int) -> Headline:
+        headline = self._snapshot.headline(self._snapshot.order[p])
+        extra = self._extras.get(p)
+        return replace(headline, **extra) if extra else headline
+
     def __getitem__(self, index):  # type: ignore[override]
-        order, headline = self._snapshot.order, self._snapshot.headline
         if isinstance(index, slice):
-            return [headline(order[p]) for p in self.places[index]]
-        return headline(order[self.places[index]])
+            return [self._headline(p) for p in self.places[index]]
+        return self._headline(self.places[index])
 
     def __iter__(self) -> Iterator[Headline]:
-        order, headline = self._snapshot.order, self._snapshot.headline
-        return (headline(order[p]) for p in self.places)
+        return (self._headline(p) for p in self.places)
 
     def position(self, article_id: str) -> int | None:
         """Where ``article_id`` is in this list, if it is (a binary search)."""
@@ -263,5 +319,9 @@ class HeadlineRows(Sequence[Headline]):
         if r is None:
             return None
         place = self._snapshot.pos[r]
+        if not self._ascending:
+            if self._index is None:
+                self._index = {p: i for i, p in enumerate(self.places)}
+            return self._index.get(place)
         i = bisect_left(self.places, place)
         return i if i < len(self.places) and self.places[i] == place else None

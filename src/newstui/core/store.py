@@ -49,6 +49,8 @@ from newstui.core.flag_journal import Flags
 from newstui.core.headline_table import HeadlineTable
 from newstui.core.models import Article, FeedStatus, FullText
 from newstui.core.storage import AtomicOrjsonStorage, StoreCorrupt
+from newstui.core.related import TermStats
+from newstui.core.story_book import STATE, StoryBook, canonical_key
 from newstui.core.store_records import (
     article_digest,
     body_hash,
@@ -70,10 +72,10 @@ __all__ = ["FeedUpdate", "Store", "StoreCorrupt", "StoreError", "status_to_doc"]
 HEADLINES = "headlines"
 META = "meta"
 DETAILS_TABLE = "details"
-DETAILS = ("terms", "link", "hash")  # what the details file keeps per article, by id
+DETAILS = ("terms", "link", "hash", "canon")  # what the details file keeps per article, by id
 FEEDS = "feeds"
 LEGACY_ARTICLES = "articles"  # stores before 0.3: one document per article, flags inside
-FORMAT = 4
+FORMAT = 5
 
 
 @dataclass(slots=True)
@@ -232,6 +234,12 @@ class Store:
         """(article id, the words it is related by) for every article that has them."""
         return list(self._details("terms").items())
 
+    def term_stats(self) -> TermStats | None:
+        """The word statistics the similarity's IDF comes from (None for a store before 0.5)."""
+        with self._thread_lock:
+            state = (self._details_file.read() or {}).get(STATE)
+        return TermStats(int(state.get("n", 0)), state.get("df") or {}) if isinstance(state, dict) else None
+
     def links(self) -> dict[str, str]:
         """Article id → link, for every article."""
         return self._details("link")
@@ -350,8 +358,9 @@ class Store:
         had_rows = len(table) > 0
         added: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
         changed = False
+        book = StoryBook(details, details_data)
         for update in updates:
-            new_ids, touched = self._merge(table, update, added, details, details_data[DETAILS_TABLE])
+            new_ids, touched = self._merge(table, update, added, details, details_data[DETAILS_TABLE], book)
             update.new_ids = tuple(new_ids)
             changed = changed or touched
         fingerprint = self.classifier.fingerprint if self.classifier else ""
@@ -362,11 +371,13 @@ class Store:
             dropped = self._retention(table, updates, stack)
             for (feed, _), ids in dropped.items():
                 feed_details = details.get(feed, {})
+                book.dropped(feed_details.get("terms", {}).get(aid, "") for aid in ids)
                 for name in DETAILS:
                     for aid in ids:
                         feed_details.get(name, {}).pop(aid, None)
             if not changed and not dropped:
                 return 0
+            book.finish(table.docs.values(), datetime.now(UTC).timestamp())
             # 1. new and changed bodies, 2. the headlines pointing at them, 3. details.
             for (feed, chunk), records in added.items():
                 stored = self.shards.read(feed, chunk)
@@ -381,6 +392,7 @@ class Store:
                 update.new_ids = tuple(i for i in update.new_ids if i not in gone)
             self._storage.write(data)
             self._details_file.write(details_data)
+            self._copies_read(book.copies)
             # 4. bodies nobody points at any more, 5. their flags.
             for (feed, chunk), ids in dropped.items():
                 stored = self.shards.read(feed, chunk)
@@ -391,13 +403,15 @@ class Store:
 
     def _merge(self, table: HeadlineTable, update: FeedUpdate,
                added: dict[tuple[str, int], dict[str, dict[str, Any]]],
-               details_by_feed: dict[str, dict[str, Any]], details_docs: dict[str, Any]) -> tuple[list[str], bool]:
+               details_by_feed: dict[str, dict[str, Any]], details_docs: dict[str, Any],
+               book: StoryBook) -> tuple[list[str], bool]:
         if not update.articles:
             return [], False
         new_ids: list[str] = []
         changed = False
         docs: dict[str, tuple[dict[str, Any], dict[str, int]]] = {}
         oldest_kept = self._oldest_kept(table, update)
+        now = datetime.now(UTC).timestamp()
         for article in {a.id: a for a in update.articles}.values():
             feed = table.feed_of(article.id) or article.feed
             if feed not in docs:
@@ -417,19 +431,32 @@ class Store:
             row = headline_row(article, "" if new else doc["kw"][i], chunk)
             body_changed = new or digest_of_body != details["hash"].get(article.id)
             if body_changed or row["title"] != doc["title"][i]:
+                old_terms = None if new else details["terms"].get(article.id)
                 row["kw"], details["terms"][article.id] = self._digest(article, update)
+                book.terms_changed(old_terms, details["terms"][article.id])
             if body_changed:
                 details["hash"][article.id] = digest_of_body
                 details["link"][article.id] = article.link
+                details["canon"][article.id] = canonical_key(article.link, article.canonical)
                 added.setdefault((feed, chunk), {})[article.id] = record
             if new:
                 index[article.id] = len(doc["id"])
                 table.append(doc, row)
                 new_ids.append(article.id)
+                book.added(article.id, doc, row["published"], details["canon"][article.id],
+                           details["terms"][article.id], now)
                 changed = True
             else:
                 changed = table.update(doc, i, row) or body_changed or changed
         return new_ids, changed
+
+    def _copies_read(self, copies: dict[str, str]) -> None:
+        """New copies of articles already read are read too (one article, one read flag)."""
+        if copies:
+            read, _ = self.flags.current()
+            ids = sorted(new for new, original in copies.items() if original in read)
+            if ids:
+                self.flags.set(ids, read=True)
 
     @staticmethod
     def _oldest_kept(table: HeadlineTable, update: FeedUpdate) -> tuple[float | None, float | None]:
@@ -531,7 +558,8 @@ class Store:
             data = self._storage.read() or {}
             table = HeadlineTable(data.setdefault(HEADLINES, {}))
             details_docs: dict[str, Any] = {}
-            old_details = {d["feed"]: d for d in ((self._details_file.read() or {}).get(DETAILS_TABLE) or {}).values()}
+            old_data = self._details_file.read() or {}
+            old_details = {d["feed"]: d for d in (old_data.get(DETAILS_TABLE) or {}).values()}
             for n, doc in enumerate(table.docs.values(), 1):
                 feed = doc["feed"]
                 digests: dict[str, str] = {}
@@ -550,12 +578,17 @@ class Store:
                     "link": {aid: (bodies[c].get(aid) or {}).get("link", old.get("link", {}).get(aid, ""))
                              for aid, c in zip(doc["id"], doc["chunk"])},
                     "hash": {aid: h for aid, h in (old.get("hash") or {}).items() if aid in digests},
+                    "canon": {aid: c for aid, c in (old.get("canon") or {}).items() if aid in digests},
                 }
             data.setdefault(META, {})["1"] = {
                 "format": FORMAT, "rules": self.classifier.fingerprint if self.classifier else ""
             }
             self._storage.write(data)
-            self._details_file.write({DETAILS_TABLE: details_docs})
+            new_data: dict[str, Any] = {DETAILS_TABLE: details_docs}
+            if isinstance(state := old_data.get(STATE), dict):  # the words changed: so do their counts
+                stats = TermStats.of(d for doc in details_docs.values() for d in doc["terms"].values())
+                new_data[STATE] = {**state, "n": stats.n, "df": stats.df}
+            self._details_file.write(new_data)
 
     def _migrate(self, data: dict[str, Any]) -> None:
         """A store before 0.3 (one document per article, flags inside) into this layout, in the

@@ -11,7 +11,7 @@ import orjson
 
 from newstui.core.headline_table import SEP
 from newstui.core.models import Article, FeedStatus, FullText
-from newstui.core.related import digest_terms
+from newstui.core.related import TEXT_CHARS, digest_terms
 from newstui.core.text import html_to_line
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ def body_record(article: Article) -> dict[str, Any]:
         "guid": article.guid,
         "author": article.author,
         "published": iso(article.published),  # with the feed's own UTC offset
+        "canonical": article.canonical,
         "fetched": iso(article.fetched),
     }
 
@@ -67,6 +68,8 @@ def headline_row(article: Article, kw: str, chunk: int) -> dict[str, Any]:
         "categories": SEP.join(article.categories),
         "kw": kw,
         "chunk": chunk,
+        "story": 0,
+        "dup": 0,
     }
 
 
@@ -93,6 +96,7 @@ def to_article(feed: str, row: dict[str, Any], record: dict[str, Any] | None,
         starred=starred,
         fetched=from_iso(record.get("fetched")),
         full_text=record_to_full(record.get("full")),
+        canonical=record.get("canonical", ""),
     )
 
 
@@ -123,10 +127,12 @@ def record_to_full(doc: dict[str, Any] | None) -> FullText | None:
 
 def article_digest(article: Article, classifier: TopicClassifier | None) -> tuple[str, str]:
     """(the ``[topics.NAME]`` rules it matches, ``\x1f``-joined; the words it is related by),
-    from title and summary. Made where the article is parsed (a refresh's parser workers, on the
-    other cores) or, failing that, by the store when it is written."""
-    text = html_to_line(article.summary or article.content[:4000])
-    kw = classifier.keyword_topics(article.title, text) if classifier else ()
+    from title and text (the feed's full content when it sends one, else the summary). Made where
+    the article is parsed (a refresh's parser workers, on the other cores) or, failing that, by
+    the store when it is written."""
+    summary = html_to_line(article.summary)
+    text = html_to_line(article.content[: TEXT_CHARS * 2]) if article.content else summary
+    kw = classifier.keyword_topics(article.title, summary or text) if classifier else ()
     return SEP.join(kw), digest_terms(article.title, text)
 
 
