@@ -71,7 +71,7 @@ def test_list_plain_and_json_with_filters(capsys, setup):
         "Tokyo earthquake: trains resume after magnitude 6.1 tremor",
         "Strong earthquake shakes Tokyo, no tsunami warning",
     ]
-    assert set(rows[0]) == {"id", "feed", "title", "link", "published", "topics", "read", "starred"}
+    assert set(rows[0]) == {"id", "feed", "title", "link", "published", "topics", "read", "starred", "story", "copies"}
     assert rows[0]["published"] == "2026-11-24T09:00:00+00:00"
     assert rows[0]["topics"] == ["asia", "japan"] and rows[0]["read"] is False
 
@@ -229,3 +229,24 @@ def test_version_and_help(capsys):
     with pytest.raises(SystemExit):
         main(["show", "--help"])
     assert "example:" in capsys.readouterr().out
+
+
+def test_demo_stories_headless_list_and_related(capsys, tmp_path):
+    db = ["--demo", "--db", str(tmp_path / "demo.json")]
+    code, out, _ = run(capsys, "list", *db, "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and all(isinstance(r["story"], int) and r["story"] > 0 and r["copies"] >= 1 for r in rows)
+    quake = next(r for r in rows if "Sanriku residents" in r["title"])
+    code, out, _ = run(capsys, "list", *db, "--stories", "--json")
+    grouped = {r["id"]: r for r in (json.loads(line) for line in out.splitlines())}
+    assert grouped[quake["id"]]["grouped"] == 3 and grouped[quake["id"]]["sources"] == 3
+    code, out, _ = run(capsys, "related", *db, quake["id"][:8], "--json")
+    related = [json.loads(line) for line in out.splitlines()]
+    same = [r for r in related if r["section"] == "same"]
+    assert code == 0 and len(same) == 2 and all(r["story"] == quake["story"] for r in same)
+    assert {r["feed"] for r in same} | {quake["feed"]} == {"Harbour Gazette", "Pacific Wire", "Circuit & Cosmos"}
+    assert all(set(r) >= {"section", "id", "score", "reason", "copy"} and r["reason"] for r in related)
+    code, out, _ = run(capsys, "related", *db, quake["id"][:8])
+    assert code == 0 and "Same story" in out and "Harbour Gazette" in out
+    code, _, err = run(capsys, "related", *db, "zzzz")
+    assert code == 1 and "no article" in err

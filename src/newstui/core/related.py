@@ -56,8 +56,13 @@ QUERY_TERMS = 12  # the rarest words of an article that find its candidates
 RESCORED = 100  # candidates ranked by exact cosine
 
 
+_NOT_PLURAL = frozenset("news series species physics economics politics athletics means always perhaps".split())
+
+
 def stem(word: str) -> str:
     """Plurals folded: "attacks" → "attack", "companies" → "company" (not "news", "crisis")."""
+    if word in _NOT_PLURAL:
+        return word
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word[-1] == "s" and word[-2] not in "sui'":

@@ -1,0 +1,265 @@
+"""Story clusters and copies, through a real store: grouped as articles arrive, never recomputed,
+copies share one read flag, and the library lists them and relates them in sections."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from newstui.core.config import load_config
+from newstui.core.library import Filter, Library
+from newstui.core.models import Article
+from newstui.core.related import RelatedIndex, TermStats, digest_terms, parse_digest, stem
+from newstui.core.stories import StoryClusterer, cluster
+from newstui.core.store import Store
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+QUAKE = [
+    ("Strong earthquake shakes Sanriku coast, tsunami advisory issued",
+     "A magnitude 6.9 earthquake struck off the Sanriku coast of Iwate on Tuesday. The Japan "
+     "Meteorological Agency issued a tsunami advisory for Iwate and Miyagi. Residents of Kamaishi "
+     "moved to high ground while the earthquake shook buildings along the Sanriku coast."),
+    ("Sanriku quake: Kamaishi residents flee to high ground",
+     "Residents of Kamaishi in Iwate climbed to evacuation sites after the Sanriku earthquake. The "
+     "Meteorological Agency lifted the tsunami advisory for the Sanriku coast three hours later. "
+     "Kamaishi officials said the earthquake caused no serious damage."),
+    ("Tsunami advisory lifted after Sanriku earthquake",
+     "Japan lifted the tsunami advisory for Iwate and Miyagi on the Sanriku coast after the "
+     "magnitude 6.9 earthquake. Kamaishi and Ofunato reported waves of 20 centimetres; the "
+     "Meteorological Agency warned of aftershocks along the Sanriku coast."),
+]
+BANK = [
+    ("Bank of Japan raises interest rate to three-decade high",
+     "The Bank of Japan raised its policy interest rate to 0.75 percent, its highest in three decades. "
+     "Governor Ueda said wages and inflation justified the rate rise; the yen rallied against the dollar."),
+    ("Yen rallies as Bank of Japan lifts rate",
+     "The yen jumped after the Bank of Japan lifted its interest rate. Governor Ueda signalled further "
+     "rate rises if wages keep rising; Japanese bank shares gained on the Bank of Japan decision."),
+]
+COMET = [
+    ("Probe sends first close-up images of comet Okabe",
+     "The Hoshi probe flew within 800 kilometres of comet Okabe and sent back the first close-up images "
+     "of its nucleus. Mission scientists said the comet's jets of gas were stronger than expected."),
+]
+
+
+def article(n: int, feed: str, title: str, text: str, hours: float = 0.0, link: str = "") -> Article:
+    return Article(id=f"{feed[:1]}{n}", feed=feed, title=title, summary=f"<p>{text}</p>",
+                   link=link or f"https://{feed.lower()}.example/{n}",
+                   published=NOW - timedelta(hours=hours))
+
+
+def stories_of(store: Store) -> dict[str, int]:
+    return {aid: s for doc in store.headline_docs() for aid, s in zip(doc["id"], doc["story"])}
+
+
+def dups_of(store: Store) -> dict[str, int]:
+    return {aid: d for doc in store.headline_docs() for aid, d in zip(doc["id"], doc["dup"])}
+
+
+def config(tmp_path, feeds=("Alpha", "Beta", "Gamma")):
+    path = tmp_path / "feeds.toml"
+    path.write_text("".join(f'[[feed]]\nname = "{f}"\nurl = "https://{f.lower()}.example/rss"\n' for f in feeds))
+    return load_config(path)
+
+
+# -- words and similarity ---------------------------------------------------------------------------
+
+
+def test_digest_weights_title_names_and_plurals():
+    digest = parse_digest(digest_terms(
+        "Paris attacks: what we know",
+        "Gunmen attacked Paris on Friday. The attacks killed 130 in Paris. Police said Abdeslam fled the city."))
+    assert digest["paris"] == 2 * 2 + 2  # twice in the text, a name (x2), and in the title (+2)
+    assert digest["attack"] == 1 + 2  # "attacks" folded; once in the text, plus the title
+    assert digest["abdeslam"] == 2  # a name
+    assert "the" not in digest and "130" not in digest
+    assert stem("companies") == "company" and stem("news") == "news" and stem("crisis") == "crisis"
+
+
+def test_old_digests_still_read():
+    assert parse_digest("quake sanriku|tsunami coast") == {"quake": 3, "sanriku": 3, "tsunami": 1, "coast": 1}
+
+
+def test_related_index_ranks_the_same_story_first_and_says_why():
+    rows = [(f"q{i}", digest_terms(t, x)) for i, (t, x) in enumerate(QUAKE)]
+    rows += [(f"b{i}", digest_terms(t, x)) for i, (t, x) in enumerate(BANK)]
+    rows += [("c0", digest_terms(*COMET[0]))]
+    index = RelatedIndex(rows)
+    found = index.related_to("q0", limit=3)
+    assert {s.article_id for s in found[:2]} == {"q1", "q2"}
+    assert "sanriku" in found[0].shared
+    assert all(s.article_id != "c0" for s in found)
+
+
+def test_term_stats_follow_adds_and_removals():
+    stats = TermStats()
+    stats.add("quake:3 coast")
+    stats.add("quake bank")
+    assert stats.n == 2 and stats.df == {"quake": 2, "coast": 1, "bank": 1}
+    stats.add("quake bank", -1)
+    assert stats.n == 1 and stats.df == {"quake": 1, "coast": 1}
+
+
+# -- clustering ---------------------------------------------------------------------------------
+
+
+def test_cluster_groups_events_apart():
+    texts = [*QUAKE, *BANK, *COMET]
+    stories = cluster((0.0, digest_terms(t, x)) for t, x in texts)
+    assert len(set(stories[:3])) == 1 and len(set(stories[3:5])) == 1
+    assert len({stories[0], stories[3], stories[5]}) == 3
+
+
+def test_window_keeps_the_same_words_weeks_apart_in_two_stories():
+    stats = TermStats.of(digest_terms(t, x) for t, x in QUAKE)
+    clusterer = StoryClusterer(stats)
+    first = clusterer.assign(0.0, digest_terms(*QUAKE[0]))
+    again = clusterer.assign(20 * 86400.0, digest_terms(*QUAKE[1]))
+    assert first != again
+
+
+def test_merges_join_two_stories_an_article_bridges():
+    stats = TermStats.of(digest_terms(t, x) for t, x in [*QUAKE, *BANK, *COMET])
+    clusterer = StoryClusterer(stats)
+    clusterer.add_known(0.0, 7, digest_terms(*QUAKE[0]))
+    clusterer.add_known(0.0, 9, digest_terms(*QUAKE[1]))  # one event split in two stories
+    clusterer.assign(0.0, digest_terms(*QUAKE[2]))
+    assert clusterer.merges() in ({9: 7}, {7: 9})
+
+
+# -- through the store --------------------------------------------------------------------------
+
+
+def test_stories_are_assigned_incrementally_as_refreshes_come(tmp_path):
+    store = Store(tmp_path / "db.json")
+    store.upsert_articles([article(0, "Alpha", *QUAKE[0], hours=5), article(0, "Beta", *BANK[0], hours=5),
+                           article(1, "Gamma", *COMET[0], hours=4)])
+    before = stories_of(store)
+    assert len(set(before.values())) == 3 and 0 not in before.values()
+    # a later refresh: two more outlets on the quake, one on the bank
+    store.upsert_articles([article(1, "Beta", *QUAKE[1], hours=2), article(2, "Gamma", *QUAKE[2], hours=1),
+                           article(3, "Alpha", *BANK[1], hours=1)])
+    after = stories_of(store)
+    assert {k: after[k] for k in before} == before  # nothing stored before was renumbered
+    assert after["B1"] == after["G2"] == after["A0"]
+    assert after["A3"] == after["B0"] != after["A0"]
+    state = json.loads((tmp_path / "db.details.json").read_text())["stories"]
+    assert state["n"] == 6 and state["df"]["sanriku"] == 3
+
+
+def test_copies_share_a_story_and_a_read_flag(tmp_path):
+    store = Store(tmp_path / "db.json")
+    link = "https://www.wire.example/2026/quake-sanriku/"
+    store.upsert_articles([article(0, "Alpha", *QUAKE[0], hours=3, link=link)])
+    store.set_flags(["A0"], read=True)
+    copy = article(0, "Beta", "Quake off Sanriku (wire)", QUAKE[0][1], hours=2,
+                   link="http://wire.example/2026/quake-sanriku?utm_source=rss&utm_medium=feed")
+    store.upsert_articles([copy])
+    dups = dups_of(store)
+    assert dups["A0"] == dups["B0"] != 0
+    assert stories_of(store)["A0"] == stories_of(store)["B0"]
+    read, _ = Store(tmp_path / "db.json").flag_sets()
+    assert "B0" in read  # the copy arrived after the original was read: read too
+
+
+def test_the_feeds_own_canonical_link_makes_copies(tmp_path):
+    store = Store(tmp_path / "db.json")
+    store.upsert_articles([article(0, "Alpha", *BANK[0], link="https://news.example/boj-rate")])
+    store.upsert_articles([Article(id="B0", feed="Beta", title="BoJ lifts rate", summary=BANK[1][1],
+                                   link="https://feeds.example/~r/beta/123", published=NOW,
+                                   canonical="https://news.example/boj-rate")])
+    dups = dups_of(store)
+    assert dups["A0"] == dups["B0"] != 0
+
+
+def test_an_old_store_is_upgraded_at_its_next_write(tmp_path):
+    store = Store(tmp_path / "db.json")
+    store.upsert_articles([article(0, "Alpha", *QUAKE[0], hours=3), article(1, "Beta", *QUAKE[1], hours=2)])
+    store.close()
+    # what a store before stories looked like: no story/dup columns, no state, no canonical links
+    main = json.loads((tmp_path / "db.json").read_text())
+    for doc in main["headlines"].values():
+        del doc["story"], doc["dup"]
+    (tmp_path / "db.json").write_text(json.dumps(main))
+    details = json.loads((tmp_path / "db.details.json").read_text())
+    del details["stories"]
+    for doc in details["details"].values():
+        del doc["canon"]
+    (tmp_path / "db.details.json").write_text(json.dumps(details))
+    store = Store(tmp_path / "db.json")
+    library = Library(config(tmp_path), store)
+    assert [h.story for h in library.headlines()] == [0, 0]  # readable before the upgrade
+    store.upsert_articles([article(2, "Gamma", *QUAKE[2], hours=1)])
+    stories = stories_of(Store(tmp_path / "db.json"))
+    assert stories["A0"] == stories["B1"] == stories["G2"] != 0
+
+
+def test_reindex_keeps_canonical_links_and_story_state(tmp_path):
+    store = Store(tmp_path / "db.json")
+    store.upsert_articles([article(0, "Alpha", *QUAKE[0]), article(1, "Beta", *QUAKE[1])])
+    store.reindex()
+    details = json.loads((tmp_path / "db.details.json").read_text())
+    assert details["stories"]["n"] == 2
+    assert all(doc["canon"] for doc in details["details"].values())
+
+
+# -- the library ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def library(tmp_path):
+    store = Store(tmp_path / "db.json")
+    store.upsert_articles([
+        article(0, "Alpha", *QUAKE[0], hours=5), article(1, "Beta", *QUAKE[1], hours=3),
+        article(2, "Gamma", *QUAKE[2], hours=1), article(3, "Alpha", *BANK[0], hours=4),
+        article(4, "Beta", *BANK[1], hours=2), article(5, "Gamma", *COMET[0], hours=0.5),
+        article(6, "Beta", "Sanriku quake (wire copy)", QUAKE[0][1], hours=4.5,
+                link="https://alpha.example/0?utm_campaign=x"),
+    ])
+    return Library(config(tmp_path), store)
+
+
+def test_copies_are_listed_once_with_their_count(library):
+    rows = library.headlines()
+    assert [h.id for h in rows].count("A0") + [h.id for h in rows].count("B6") == 1
+    (shown,) = [h for h in rows if h.id in ("A0", "B6")]
+    assert shown.copies == 2 and len(rows) == 6
+
+
+def test_reading_one_copy_reads_them_all(library, tmp_path):
+    library.set_flags(["B6"], read=True)
+    read, _ = Store(tmp_path / "db.json").flag_sets()
+    assert {"A0", "B6"} <= read
+    assert library.headline("A0").read
+
+
+def test_grouped_view_folds_stories_and_opens_them(library):
+    rows = library.headlines(Filter(stories=True))
+    quake = next(h for h in rows if h.id == "G2")
+    assert quake.grouped == 3 and quake.sources == 3  # 3 articles (the copy counted once) from 3 feeds
+    assert quake.since is not None and [h.id for h in rows].count("B1") == 0
+    assert len(rows) == 3  # quake, bank, comet
+    opened = library.headlines(Filter(stories=True, opened=frozenset({quake.story})))
+    ids = [h.id for h in opened]
+    at = ids.index("G2")
+    assert ids[at + 1: at + 3] == ["B1", "A0"] or ids[at + 1: at + 3] == ["B1", "B6"]
+    assert opened[at + 1].member and opened.position("B1") == at + 1
+    filtered = library.headlines(Filter(stories=True, feed="Gamma"))  # a story of one row is not a group
+    assert all(not h.grouped for h in filtered)
+
+
+def test_related_sections(library):
+    assert library.wait_for_related(5) or True
+    rows = library.related("B1")
+    sections = [(h.id, s.section) for h, s in rows]
+    same = [aid for aid, section in sections if section == "same"]
+    assert same[:2] == ["G2", "A0"] or same[:2] == ["G2", "B6"]  # the story, newest first
+    assert all(section != "same" for aid, section in sections if aid.startswith(("A3", "B4", "G5")))
+    copy_rows = [s for h, s in library.related("A0") if s.copy]
+    assert [s.shared for s in copy_rows] == [("the same link",)]
+    head = dict(sections)
+    assert "A3" not in head or head["A3"] in ("earlier", "later")
