@@ -263,3 +263,13 @@ def test_related_sections(library):
     assert [s.shared for s in copy_rows] == [("the same link",)]
     head = dict(sections)
     assert "A3" not in head or head["A3"] in ("earlier", "later")
+
+
+def test_copies_are_counted_once(library):
+    everything, _ = library.counts()
+    assert (everything.unread, everything.total) == (6, 6)  # 7 stored, one of them a copy
+    library.set_flags(["A0"], read=True)
+    everything, _ = library.counts()
+    assert everything.unread == 5
+    library.reload()
+    assert library.counts()[0].unread == 5

@@ -273,7 +273,7 @@ class Library:
         snap = self.snapshot
         starred = sum(1 for r in snap.starred_rows if not snap.read[r])
         return (
-            TopicCount("all", snap.unread_all, len(snap)),
+            TopicCount("all", snap.unread_all, len(snap) - len(snap.secondary)),
             TopicCount("starred", starred, len(snap.starred_rows)),
         )
 

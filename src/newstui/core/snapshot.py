@@ -139,16 +139,28 @@ class Snapshot:
         self._pos: list[int] | None = None
         self._in_order: dict[str, list] = {}
         self._topic_places: dict[str, list[int]] = {}
+        # An article stored through several feeds (copies) is counted once, as its newest copy.
+        self.secondary: set[int] = set()
+        read = self.read
+        if any(self.dups):
+            for rows in self.copies.values():
+                first = min(rows, key=lambda r: (-dates[r], r))  # the first of them newest first
+                self.secondary.update(r for r in rows if r != first)
+            counted = bytearray(b"\x01") * n
+            for r in self.secondary:
+                counted[r] = 0
+            listed, matched = list(compress(listed, counted)), list(compress(matched, counted))
+            read = bytearray(compress(read, counted))
         self.total = self._count(listed, matched)
-        read_count = self.read.count(1)
+        read_count = read.count(1)
         if not read_count:
             self.unread = Counter(self.total)
-        elif read_count > n // 2:  # count the few unread ones
-            unread = self.read.translate(FLIP)
+        elif read_count > len(read) // 2:  # count the few unread ones
+            unread = read.translate(FLIP)
             self.unread = self._count(list(compress(listed, unread)), list(compress(matched, unread)))
         else:  # all minus the few read ones
-            self.unread = self.total - self._count(list(compress(listed, self.read)), list(compress(matched, self.read)))
-        self.unread_all = self.read.count(0)
+            self.unread = self.total - self._count(list(compress(listed, read)), list(compress(matched, read)))
+        self.unread_all = read.count(0)
 
     def _count(self, listed: list[int], matched: list[int]) -> Counter[str]:
         """Articles per topic. An article's topics are the union of those its feed and
@@ -276,7 +288,7 @@ class Snapshot:
         column[r] = value
         if name == "starred":
             (self.starred_rows.add if value else self.starred_rows.discard)(r)
-        if name == "read":
+        if name == "read" and r not in self.secondary:
             step = -1 if value else 1
             self.unread_all += step
             for t in self.topics(r):

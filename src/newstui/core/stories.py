@@ -36,8 +36,9 @@ WINDOW_HOURS = 96  # articles further apart than this are never in one story
 NEIGHBOURS = 5
 NEIGHBOUR_MIN = 0.05
 JOIN_VOTE = 0.1
-MERGE_MIN = 0.25
-COMMON_SHARE = 0.2  # words in more of the window's articles than this do not find neighbours
+MERGE_MIN = 0.2
+COMMON_SHARE = 0.05  # words in more of the stored articles than this (and than COMMON_MIN)
+COMMON_MIN = 200  # do not find neighbours: they say nothing about which story an article is in
 
 
 @dataclass(slots=True)
@@ -58,7 +59,7 @@ class StoryClusterer:
     _slots: list[_Slot] = field(default_factory=list)
     _postings: dict[str, list[tuple[int, float]]] = field(default_factory=lambda: defaultdict(list))
     _hints: set[tuple[int, int]] = field(default_factory=set)
-    _sizes: Counter[int] = field(default_factory=Counter)
+    _members: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     def _add(self, published: float, story: int, vector: dict[str, float]) -> None:
         slot = len(self._slots)
@@ -66,7 +67,7 @@ class StoryClusterer:
         postings = self._postings
         for word, weight in vector.items():
             postings[word].append((slot, weight))
-        self._sizes[story] += 1
+        self._members[story].append(slot)
 
     def add_known(self, published: float, story: int, digest: str) -> None:
         """An article already stored in the window, with its story."""
@@ -75,12 +76,13 @@ class StoryClusterer:
 
     def neighbours(self, published: float, vector: dict[str, float]) -> list[tuple[float, int]]:
         """(cosine, slot) of the most similar articles within the window, best first."""
-        common = max(20, int(len(self._slots) * COMMON_SHARE))
+        common = max(COMMON_MIN, int(self.stats.n * COMMON_SHARE))
+        df = self.stats.df
         scores: dict[int, float] = defaultdict(float)
         postings = self._postings
         for word, weight in vector.items():
             plist = postings.get(word)
-            if plist and len(plist) <= common:
+            if plist and df.get(word, 0) <= common:
                 for slot, theirs in plist:
                     scores[slot] += weight * theirs
         window, slots = self.window, self._slots
@@ -111,10 +113,9 @@ class StoryClusterer:
 
     def _centroid(self, story: int) -> dict[str, float]:
         total: dict[str, float] = defaultdict(float)
-        for slot in self._slots:
-            if slot.story == story:
-                for word, weight in slot.vector.items():
-                    total[word] += weight
+        for slot in self._members[story]:
+            for word, weight in self._slots[slot].vector.items():
+                total[word] += weight
         norm = sum(x * x for x in total.values()) ** 0.5 or 1.0
         return {w: x / norm for w, x in total.items()}
 
@@ -136,12 +137,12 @@ class StoryClusterer:
                 if s not in centroids:
                     centroids[s] = self._centroid(s)
             if cosine(centroids[ra], centroids[rb]) >= MERGE_MIN:
-                keep, drop = (ra, rb) if (self._sizes[ra], -ra) >= (self._sizes[rb], -rb) else (rb, ra)
+                members = self._members
+                keep, drop = (ra, rb) if (len(members[ra]), -ra) >= (len(members[rb]), -rb) else (rb, ra)
                 parent[drop] = keep
-                for slot in self._slots:
-                    if slot.story == drop:
-                        slot.story = keep
-                self._sizes[keep] += self._sizes.pop(drop)
+                for slot in members[drop]:
+                    self._slots[slot].story = keep
+                members[keep] += members.pop(drop)
                 centroids.pop(drop, None)
                 centroids[keep] = self._centroid(keep)
         return {s: root(s) for s in parent}
