@@ -60,6 +60,10 @@ _SETTING_RULES: dict[str, _SettingRule] = {
     "mark_read_on_open": _SettingRule(
         "bool", None, False, "mark an article read when it is opened", "mark_read_on_open = true"
     ),
+    "group_stories": _SettingRule(
+        "bool", None, False, "fold the articles of one story into one headline row (c toggles)",
+        "group_stories = true"
+    ),
     "browser": _SettingRule(
         "str",
         None,

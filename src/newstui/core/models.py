@@ -45,6 +45,7 @@ class Settings:
     mark_read_on_open: bool = True
     browser: str = ""
     full_text: str = "auto"  # fetch the article's page: "auto" (when the feed sends a teaser), "always", "never"
+    group_stories: bool = True  # the headline list folds a story's articles into one row (c toggles)
 
 
 @dataclass(frozen=True, slots=True)
