@@ -51,7 +51,8 @@ class Entry:
     """One item as a format parser found it: raw strings from a stranger, nothing cleaned yet.
 
     ``summary`` and ``content`` are HTML; ``title`` is HTML unless ``title_is_html`` is false (an
-    Atom ``type="text"`` title, whose ``<`` is a literal character).
+    Atom ``type="text"`` title, whose ``<`` is a literal character). ``canonical`` is the feed's
+    own canonical link for the item (``<link rel="canonical">``, ``feedburner:origLink``), if any.
     """
 
     guid: str = ""
@@ -63,6 +64,7 @@ class Entry:
     summary: str = ""
     content: str = ""
     categories: Iterable[str] = ()
+    canonical: str = ""
 
 
 class ArticleCollector:
@@ -112,6 +114,8 @@ class ArticleCollector:
             categories=tuple(dict.fromkeys(c for c in map(clean_text, entry.categories) if c)),
             topics=(),
             fetched=self.now,
+            # Resolved like the link, and kept even when equal to it: the feed vouched for it.
+            canonical=web_link(absolute_url(entry.canonical, self.base)) if entry.canonical else "",
         )
         if article.id in self.articles:
             self.duplicates += 1

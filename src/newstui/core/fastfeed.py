@@ -34,6 +34,9 @@ CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
 DCTERMS = "http://purl.org/dc/terms/"
 XHTML = "http://www.w3.org/1999/xhtml"
+# feedburner:origLink, the item's own URL when FeedBurner rewrote <link> (feedparser matches the
+# namespace without regard to case, and files it as "feedburner_origlink").
+ORIGLINK = "{http://rssnamespace.org/feedburner/ext/1.0}origlink"
 
 _EMAIL = re.compile(
     r"(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))"
@@ -315,6 +318,18 @@ class _Reader:
                 if "author" in entry:
                     raise _Unusual  # several authors: feedparser's rules
                 self.author(entry, self.plain(child))
+            elif tag in (f"{{{ATOM10}}}link", f"{{{ATOM03}}}link"):
+                # Only <atom:link rel="canonical"> is read: feedparser lists it among the links
+                # (parse.py takes the canonical link from there). Other rels are not read here.
+                rel = child.get("rel", "alternate")
+                if rel.strip().lower() == "canonical":
+                    href = child.get("href")
+                    if href is None:
+                        raise _Unusual  # feedparser would read the element's text instead
+                    link = {"rel": rel, "href": self.resolve(child, href)}
+                    entry.setdefault("links", []).append(link)
+            elif tag.lower() == ORIGLINK:
+                entry["feedburner_origlink"] = self.plain(child)  # the last one wins
         return entry
 
     # -- Atom 1.0 / 0.3 ---------------------------------------------------------------------------
@@ -368,6 +383,8 @@ class _Reader:
                 self.date(entry, "updated", child)
                 continue
             if not tag.startswith(f"{{{ns}}}"):
+                if tag.lower() == ORIGLINK:
+                    entry["feedburner_origlink"] = self.plain(child)  # the last one wins
                 continue
             local = tag.split("}", 1)[1]
             if local == "title":
@@ -415,7 +432,10 @@ class _Reader:
                     entry["author_detail"] = detail
                     entry["author"] = detail.get("name") or detail.get("email", "")
         if links:
-            entry["links"] = [{"href": link.get("href", "")} for link in links]
+            entry["links"] = [
+                {"rel": link.get("rel", "alternate"), "href": link.get("href", "")}
+                for link in links
+            ]
             link = self.atom_link(element, ns)
             if link:
                 entry["link"] = link

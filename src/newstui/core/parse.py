@@ -219,9 +219,12 @@ def _entry(entry: Any, *, atom: bool) -> Entry:
     detail = entry.get("author_detail") or {}  # RSS 2.0 writes "mail@example.com (Name)"
     tags = entry.get("tags") or []
     link = entry.get("link", "")
-    if link and not entry.get("links") and link == entry.get("id"):
+    links = entry.get("links") or []
+    canonical = _canonical_link(links) or entry.get("feedburner_origlink", "")
+    if link and link == entry.get("id") and not any(_rel(x) != "canonical" for x in links):
         # feedparser copied the guid into the link. RSS 2.0 says a permalink guid is the item's
         # URL, so an absolute web one stands in for a missing <link>; an Atom id is only a name.
+        # (A canonical link is no <link>: it must not turn an id like "g1" into a link.)
         link = "" if atom or not link.lower().startswith(("http://", "https://")) else link
     return Entry(
         guid=entry.get("id", ""),
@@ -234,7 +237,20 @@ def _entry(entry: Any, *, atom: bool) -> Entry:
         content=content,
         # Atom's human-readable label is preferred to its term.
         categories=[t.get("label") or t.get("term") or "" for t in tags],
+        canonical=canonical,
     )
+
+
+def _rel(link: Any) -> str:
+    return str(link.get("rel") or "alternate").strip().lower()
+
+
+def _canonical_link(links: list[Any]) -> str:
+    """The href of the first ``<link rel="canonical">`` that has one (Atom, or atom:link in RSS)."""
+    for link in links:
+        if _rel(link) == "canonical" and link.get("href"):
+            return str(link["href"])
+    return ""
 
 
 def _published(entry: Any) -> datetime | None:
