@@ -273,3 +273,20 @@ def test_copies_are_counted_once(library):
     assert everything.unread == 5
     library.reload()
     assert library.counts()[0].unread == 5
+
+
+def test_a_fetched_page_relates_the_article_by_its_text(tmp_path):
+    from newstui.core.models import FullText
+
+    store = Store(tmp_path / "db.json")
+    teaser = article(0, "Alpha", "Big news from the coast", "Read more on our site.", hours=2)
+    store.upsert_articles([teaser, article(1, "Beta", *QUAKE[1], hours=1), article(2, "Gamma", *BANK[0])])
+    library = Library(config(tmp_path), store)
+    assert all(h.id != "B1" or s.score < 0.1 for h, s in library.related("A0"))
+    page = FullText(url=teaser.link, fetched=NOW, html=f"<p>{QUAKE[0][1]}</p>", words=60)
+    assert store.save_full_text("A0", page)
+    library.page_saved("A0")
+    assert library.related("A0")[0][0].id == "B1"  # at once, in the open reader
+    assert Library(config(tmp_path), Store(tmp_path / "db.json")).related("A0")[0][0].id == "B1"  # and stored
+    store.prune("Alpha", keep=0)
+    assert "A0" not in Store(tmp_path / "db.json").page_terms()

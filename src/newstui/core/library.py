@@ -303,6 +303,12 @@ class Library:
                 self._links = links
         _settle_heap()
 
+    def page_saved(self, article_id: str) -> None:
+        """The article's page text was stored: relate it by the page's words from now on."""
+        digest = self.store.page_terms().get(article_id)
+        if digest and self._related is not None:
+            self._related.update(article_id, digest)
+
     def wait_for_related(self, timeout: float | None = None) -> bool:
         """Wait for the related index being built in the background; whether it is ready."""
         thread = self._related_thread

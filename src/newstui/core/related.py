@@ -225,6 +225,19 @@ class RelatedIndex:
             vec = self._vectors[row] = self.stats.vector(parse_digest(self._digests[row]))
         return vec
 
+    def update(self, article_id: str, digest: str) -> None:
+        """An article's words changed (its page's text arrived): listed under its new heaviest
+        words too (old postings stay: candidates are rescored by the exact cosine anyway)."""
+        row = self._row.get(article_id)
+        if row is None:
+            return
+        self._digests[row] = digest
+        self._vectors.pop(row, None)
+        for word in list(parse_digest(digest))[:INDEXED_TERMS]:
+            plist = self._postings.setdefault(word, [])
+            if row not in plist[-1:]:
+                plist.append(row)
+
     def vector(self, article_id: str) -> dict[str, float]:
         row = self._row.get(article_id)
         return {} if row is None else self._vector(row)

@@ -49,7 +49,8 @@ from newstui.core.flag_journal import Flags
 from newstui.core.headline_table import HeadlineTable
 from newstui.core.models import Article, FeedStatus, FullText
 from newstui.core.storage import AtomicOrjsonStorage, StoreCorrupt
-from newstui.core.related import TermStats
+from newstui.core.related import TermStats, digest_terms
+from newstui.core.text import html_to_line
 from newstui.core.story_book import STATE, StoryBook, canonical_key
 from newstui.core.store_records import (
     article_digest,
@@ -138,6 +139,7 @@ class Store:
         self._status_storage: AtomicOrjsonStorage = self._status_db.storage  # type: ignore[assignment]
         self._feeds = self._status_db.table(FEEDS, cache_size=0)
         self._details_file = AtomicOrjsonStorage(folder / f"{stem}.details{suffix}")
+        self._pages_file = AtomicOrjsonStorage(folder / f"{stem}.pages{suffix}")
         self.shards = BodyShards(folder / f"{stem}.bodies")
         self.flags = Flags(folder / f"{stem}.flags{suffix}", folder / f"{stem}.flags.log",
                            folder / f"{stem}.flags.lock")
@@ -175,7 +177,7 @@ class Store:
         try:
             yield
         except BaseException:
-            for storage in (self._storage, self._status_storage, self._details_file):
+            for storage in (self._storage, self._status_storage, self._details_file, self._pages_file):
                 storage.forget()
             self.shards.forget()
             raise
@@ -231,8 +233,18 @@ class Store:
         return meta.get("rules", "")
 
     def terms(self) -> list[tuple[str, str]]:
-        """(article id, the words it is related by) for every article that has them."""
-        return list(self._details("terms").items())
+        """(article id, the words it is related by) for every article that has them: picked
+        from its page's text once that was fetched, else from the feed's."""
+        terms = self._details("terms")
+        pages = self.page_terms()
+        if pages:
+            terms.update((aid, digest) for aid, digest in pages.items() if aid in terms)
+        return list(terms.items())
+
+    def page_terms(self) -> dict[str, str]:
+        """Article id → the words its fetched page's text is about (see :meth:`save_full_text`)."""
+        with self._thread_lock:
+            return dict((self._pages_file.read() or {}).get("terms") or {})
 
     def term_stats(self) -> TermStats | None:
         """The word statistics the similarity's IDF comes from (None for a store before 0.5)."""
@@ -295,6 +307,13 @@ class Store:
                         return False
                     stored[article_id] = {**stored[article_id], "full": full_to_record(full)}
                     self.shards.write(feed, chunk, stored)
+                    if full.ok and full.html:
+                        # The page's words relate the article better than a teaser's: kept in a
+                        # small file of their own (the details file is big; pages are few).
+                        title = doc["title"][doc["id"].index(article_id)]
+                        pages = self._pages_file.read() or {}
+                        pages.setdefault("terms", {})[article_id] = digest_terms(title, html_to_line(full.html))
+                        self._pages_file.write(pages)
                     return True
         return False
 
@@ -399,6 +418,10 @@ class Store:
                 self.shards.write(feed, chunk, {k: v for k, v in stored.items() if k not in ids})
             if gone:
                 self.flags.set(sorted(gone), forget=True)
+                pages = self._pages_file.read() or {}
+                if any(aid in gone for aid in pages.get("terms") or ()):
+                    pages["terms"] = {k: v for k, v in pages["terms"].items() if k not in gone}
+                    self._pages_file.write(pages)
         return len(gone)
 
     def _merge(self, table: HeadlineTable, update: FeedUpdate,

@@ -120,6 +120,8 @@ class ArticleText:
                     stored = await asyncio.to_thread(self.library.store.save_full_text, article_id, full)
                 except StoreError as exc:  # shown this session all the same
                     problem = f"the page's text could not be stored: {exc}"
+            if stored and full.ok:
+                self.library.page_saved(article_id)
             if not stored:
                 self._passing[article_id] = full
         finally:
