@@ -73,6 +73,33 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
+class _GroupFields(dict):
+    """Display position → the Headline fields of a folded story's row (``grouped``, ``sources``,
+    ``since``) or of an opened story's other rows (``member``), made when a row is drawn."""
+
+    def __init__(self, snap: Snapshot, folded: dict[int, list[int]], following: dict[int, list[int]]) -> None:
+        super().__init__()
+        self._snap, self._folded = snap, folded
+        self._members = {p for members in following.values() for p in members}
+
+    def __missing__(self, place: int) -> dict | None:
+        members = self._folded.get(place)
+        if members is None:
+            return {"member": True} if place in self._members else None
+        snap = self._snap
+        rows = [snap.order[p] for p in members]
+        dates = [snap.published[r] for r in rows if snap.published[r] is not None]
+        fields = self[place] = {
+            "grouped": len(members),
+            "sources": len({snap.feeds[c] for r in rows for c in snap.copies_of(r)}),
+            "since": from_epoch(min(dates)) if dates else None,
+        }
+        return fields
+
+    def get(self, place: int, default=None):  # type: ignore[override]
+        return self[place]
+
+
 class Library:
     def __init__(self, config: Config, store: Store) -> None:
         self.config = config
@@ -197,34 +224,22 @@ class Library:
         return list(filterfalse(drop.__contains__, places)) if drop else places
 
     def _grouped(self, places: Sequence[int], opened: frozenset[int]) -> HeadlineRows:
+        """Each story's rows folded into its first (the counts, sources and age a folded row
+        shows are worked out when the row is drawn: only the visible ones)."""
         snap = self.snapshot
         stories, shared = snap.in_order("stories"), snap.story_rows
         groups: dict[int, list[int]] = {}
         for p in compress(places, map(shared.__contains__, map(stories.__getitem__, places))):
             groups.setdefault(stories[p], []).append(p)
-        drop: set[int] = set()
-        extras: dict[int, dict] = {}
-        following: dict[int, list[int]] = {}
-        order, feeds, published = snap.order, snap.feeds, snap.published
-        for story, members in groups.items():
-            if len(members) < 2:
-                continue  # its other articles are filtered out: an ordinary row
-            rows = [order[p] for p in members]
-            dates = [published[r] for r in rows if published[r] is not None]
-            extras[members[0]] = {
-                "grouped": len(members),
-                "sources": len({feeds[c] for r in rows for c in snap.copies_of(r)}),
-                "since": from_epoch(min(dates)) if dates else None,
-            }
-            drop.update(members[1:])
-            if story in opened:
-                following[members[0]] = members[1:]
-                for p in members[1:]:
-                    extras[p] = {"member": True}
-        places = list(filterfalse(drop.__contains__, places)) if drop else places
+        folded = {members[0]: members for members in groups.values() if len(members) > 1}
+        if not folded:
+            return HeadlineRows(snap, places)
+        drop = {p for members in folded.values() for p in members[1:]}
+        places = list(filterfalse(drop.__contains__, places))
+        following = {lead: members[1:] for lead, members in folded.items() if stories[lead] in opened}
         if following:
             places = [q for p in places for q in (p, *following.get(p, ()))]
-        return HeadlineRows(snap, places, extras, ascending=not following)
+        return HeadlineRows(snap, places, _GroupFields(snap, folded, following), ascending=not following)
 
     def _places(self, view: Filter) -> Sequence[int]:
         """The display positions of the articles ``view`` shows. Every filter is a C-level pass

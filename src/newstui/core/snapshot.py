@@ -305,7 +305,7 @@ class HeadlineRows(Sequence[Headline]):
                  extras: dict[int, dict[str, Any]] | None = None, ascending: bool = True) -> None:
         self._snapshot = snapshot
         self.places = places
-        self._extras = extras or {}  # place → Headline fields a grouped view sets (grouped, member...)
+        self._extras = extras if extras is not None else {}  # place → fields a grouped view sets
         self._ascending = ascending  # False when an opened group's rows follow its first row
         self._index: dict[int, int] | None = None
 
