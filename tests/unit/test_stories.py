@@ -290,3 +290,17 @@ def test_a_fetched_page_relates_the_article_by_its_text(tmp_path):
     assert Library(config(tmp_path), Store(tmp_path / "db.json")).related("A0")[0][0].id == "B1"  # and stored
     store.prune("Alpha", keep=0)
     assert "A0" not in Store(tmp_path / "db.json").page_terms()
+
+
+def test_damaged_story_state_is_worked_out_again(tmp_path):
+    store = Store(tmp_path / "db.json")
+    store.upsert_articles([article(0, "Alpha", *QUAKE[0], hours=3)])
+    store.close()
+    details = json.loads((tmp_path / "db.details.json").read_text())
+    details["stories"] = {"n": "many", "df": [1, 2]}
+    (tmp_path / "db.details.json").write_text(json.dumps(details))
+    store = Store(tmp_path / "db.json")
+    store.upsert_articles([article(1, "Beta", *QUAKE[1], hours=2)])
+    stories = stories_of(store)
+    assert stories["A0"] == stories["B1"] != 0
+    assert json.loads((tmp_path / "db.details.json").read_text())["stories"]["n"] == 2

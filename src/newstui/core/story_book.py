@@ -51,13 +51,17 @@ class StoryBook:
         self.details = details  # feed → its details document
         self.details_data = details_data
         state = details_data.get(STATE)
-        self.upgrading = not isinstance(state, dict)
+        self.upgrading = True
+        if isinstance(state, dict):
+            try:
+                self.stats = TermStats(int(state.get("n", 0)), dict(state.get("df") or {}))
+                self.next_story, self.next_dup = int(state.get("next", 1)), int(state.get("next_dup", 1))
+                self.upgrading = False
+            except (TypeError, ValueError):  # damaged by hand: worked out again, as for an old store
+                pass
         if self.upgrading:
             self.stats = TermStats.of(d for doc in details.values() for d in (doc.get("terms") or {}).values())
             self.next_story, self.next_dup = 1, 1
-        else:
-            self.stats = TermStats(int(state.get("n", 0)), state.get("df") or {})
-            self.next_story, self.next_dup = int(state.get("next", 1)), int(state.get("next_dup", 1))
         self._fresh: list[_Fresh] = []
         self.copies: dict[str, str] = {}  # a new copy's id → the stored article it copies
 
@@ -84,11 +88,15 @@ class StoryBook:
         ``docs`` (the headline documents, changed in place); whether any other row changed (a
         copy group begun, stories merged, or the store upgraded)."""
         self.docs = list(docs)
-        where = self._rows()
-        fresh = [f for f in self._fresh if f.article_id in where]
         changed = self.upgrading
-        if self.upgrading:
-            fresh = self._upgrade(now) + fresh
+        fresh: list[_Fresh] = []
+        if self._fresh or self.upgrading:
+            where = self._rows()
+            fresh = [f for f in self._fresh if f.article_id in where]  # not dropped at once by retention
+            if self.upgrading:
+                self.next_story = 1 + max((s for doc in self.docs for s in doc["story"]), default=0)
+                self.next_dup = 1 + max((d for doc in self.docs for d in doc["dup"]), default=0)
+                fresh = self._upgrade(now) + fresh
         if fresh:
             new_ids = {f.article_id for f in fresh}
             by_canon: dict[str, str] = {}
