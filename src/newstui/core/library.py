@@ -27,7 +27,8 @@ from newstui.core.topics import TopicClassifier, normalise_topic
 
 __all__ = ["Filter", "Headline", "HeadlineRows", "Library", "Snapshot", "TopicCount"]
 
-SMALL_STORE = 20_000  # up to this many articles, stale topic matches are redone at load
+SMALL_STORE = 20_000
+SAME_STORY_ROWS = 50  # a story's newest articles listed as related (a story can hold hundreds)  # up to this many articles, stale topic matches are redone at load
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +352,7 @@ class Library:
             return []
         copy_rows = [x for x in snap.copies_of(r) if x != r]
         copies = {snap.ids[x] for x in copy_rows}
-        members = [snap.ids[x] for x in snap.story_of(r) if x != r and snap.ids[x] not in copies]
+        members = [snap.ids[x] for x in snap.story_of(r) if x != r and snap.ids[x] not in copies][:SAME_STORY_ROWS]
         found = {s.article_id: s for s in index.related_to(article_id, limit, include=members)}
         rows: list[tuple[str, RelatedStory]] = [
             (aid, RelatedStory(aid, 1.0, ("the same link",), "same", copy=True)) for aid in copies

@@ -37,6 +37,8 @@ NEIGHBOURS = 5
 NEIGHBOUR_MIN = 0.05
 JOIN_VOTE = 0.1
 MERGE_MIN = 0.2
+MAX_STORY = 300  # a story this big in the window takes no more articles by vote, nor merges:
+# on dense, self-similar text the vote would otherwise snowball one story over everything
 COMMON_SHARE = 0.05  # words in more of the stored articles than this (and than COMMON_MIN)
 COMMON_MIN = 200  # do not find neighbours: they say nothing about which story an article is in
 
@@ -96,8 +98,11 @@ class StoryClusterer:
         article, which joins its story)."""
         vector = self.stats.vector(parse_digest(digest))
         votes: Counter[int] = Counter()
+        members = self._members
         for score, slot in self.neighbours(published, vector):
-            votes[self._slots[slot].story] += score
+            other = self._slots[slot].story
+            if len(members[other]) < MAX_STORY:
+                votes[other] += score
         ranked = votes.most_common()
         if story is None:
             if ranked and ranked[0][1] >= JOIN_VOTE:
@@ -136,8 +141,10 @@ class StoryClusterer:
             for s in (ra, rb):
                 if s not in centroids:
                     centroids[s] = self._centroid(s)
+            members = self._members
+            if len(members[ra]) + len(members[rb]) > MAX_STORY:
+                continue
             if cosine(centroids[ra], centroids[rb]) >= MERGE_MIN:
-                members = self._members
                 keep, drop = (ra, rb) if (len(members[ra]), -ra) >= (len(members[rb]), -rb) else (rb, ra)
                 parent[drop] = keep
                 for slot in members[drop]:

@@ -15,6 +15,7 @@ PANE_KEYS = [
     ("g / G", "first / last"),
     ("space / b", "page down / up"),
     ("Enter", "open the headline, topic or related story"),
+    ("→ / ←, l / h", "open / close the story under the cursor (stories grouped)"),
     ("Tab / Shift+Tab", "next / previous pane"),
     ("1 … 9", "open link [n] of the article (1 2: link [12])"),
     ("Esc", "clear the search · close this help"),

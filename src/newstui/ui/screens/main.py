@@ -1,6 +1,7 @@
 """The reader: topics, headlines, article and related stories, and how they talk to each other.
 
-Panes post messages up; this screen owns the filter and the open article and sets the panes.
+Panes post messages up; this screen owns the filter, the open article and the trail of related
+stories followed (Backspace goes back along it), and sets the panes.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,16 @@ from newstui.ui.widgets.topics import ALL, STARRED, TopicList
 
 AUTO_REFRESH_CHECK_SECONDS = 60.0
 WARM_UP_DELAY_SECONDS = 0.1
+TRAIL_LIMIT = 200  # related stories followed that Backspace can go back through
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where the reader was when it opened a related story: what Backspace returns to."""
+
+    article_id: str  # the open article
+    focus: str | None  # the id of the pane that had the focus
+    related_row: str | None  # the related pane's highlighted row (an option id)
 
 
 class MainScreen(ArticleText, Screen[None]):
@@ -54,6 +65,9 @@ class MainScreen(ArticleText, Screen[None]):
         Binding("u", "toggle_unread", "Unread", tooltip="unread only on/off", id="toggle_unread"),
         Binding("m", "toggle_read", "Read", tooltip="mark read / unread", id="toggle_read"),
         Binding("s", "toggle_star", "Star", tooltip="star / unstar", id="toggle_star"),
+        Binding("c", "toggle_stories", "Group", tooltip="group stories on/off: one row for each story, from every feed", id="toggle_stories"),
+        Binding("e", "toggle_story", "Expand", tooltip="open / close the story under the cursor", id="toggle_story"),
+        Binding("backspace", "back", "Back", tooltip="back to the article you came from (after opening a related story)", id="back"),
         Binding("o", "open_link", "Browser", tooltip="open the page in the browser (o 3: link [3])", id="open_link"),
         Binding("f", "full_text", "Full text", tooltip="fetch the whole article from its page (again)", id="full_text"),
         *(Binding(str(n), f"link_digit('{n}')", f"Open link [{n}]", show=False, id=f"open_link_{n}") for n in range(10)),
@@ -73,8 +87,9 @@ class MainScreen(ArticleText, Screen[None]):
     ) -> None:
         super().__init__()
         self.library = library
-        self.view = Filter()
+        self.view = Filter(stories=library.config.settings.group_stories)
         self.open_id: str | None = None
+        self._trail: list[Place] = []  # where the related stories followed were opened from
         self.refreshing = False
         self._refresh_failures: list[str] = []
         self._http_client: Client | None = None
@@ -137,11 +152,16 @@ class MainScreen(ArticleText, Screen[None]):
 
     # -- the view ------------------------------------------------------------------------------
 
-    def _show_view(self) -> None:
-        """Re-filter the headlines (the view changed, or the library did)."""
+    def _show_view(self, keep: Sequence[str] | None = None) -> None:
+        """Re-filter the headlines (the view changed, or the library did); the cursor stays on
+        its article, or goes to the first of ``keep`` that is listed."""
         headlines = self.query_one(HeadlineList)
-        keep = headlines.current.id if headlines.current else None
-        headlines.set_articles(self.library.headlines(self.view), keep=keep)
+        if keep is None:
+            keep = [headlines.current.id] if headlines.current else []
+        view = self.view
+        headlines.set_articles(
+            self.library.headlines(view), keep=keep, grouped=view.stories, opened=view.opened
+        )
         self._show_status()
 
     def _show_counts(self) -> None:
@@ -176,11 +196,55 @@ class MainScreen(ArticleText, Screen[None]):
 
     @on(HeadlineList.Selected)
     def _headline_selected(self, event: HeadlineList.Selected) -> None:
+        self._trail.clear()  # a fresh trail: Backspace goes back along related stories only
         self.open_article(event.article_id)
 
     @on(RelatedList.Open)
     def _related_open(self, event: RelatedList.Open) -> None:
+        if self.open_id is not None and event.article_id != self.open_id:
+            focused = self.focused
+            related = self.query_one(RelatedList)
+            self._trail.append(Place(self.open_id, focused.id if focused else None, related.highlighted_id))
+            del self._trail[:-TRAIL_LIMIT]
         self.open_article(event.article_id)
+
+    def action_back(self) -> None:
+        """Backspace: back to the article the last related story was opened from, with the
+        related pane's row and the focus as they were; the headline cursor follows it when it
+        is listed. Nothing is marked read on the way back.
+
+        The trail holds the related stories followed since an article was opened from the
+        headline list: opening one there starts a new trail (the list is where a reading starts;
+        its cursor, not Backspace, walks it), so Backspace never leaves the chain being read.
+        """
+        while self._trail:
+            if self._go_back(self._trail.pop()):
+                return
+        self.notify("Nothing to go back to: Backspace returns from a related story you opened.", timeout=2)
+
+    def _go_back(self, place: Place) -> bool:
+        article = self.library.get(place.article_id)
+        if article is None:
+            return False  # gone from the store since (a reload)
+        self.open_id = article.id
+        self._link_keys.reset()
+        view = self.show_article(article)
+        rows = self.library.related(article.id)
+        related = self.query_one(RelatedList)
+        related.show(rows, see_also=view.see_also)
+        related.restore(place.related_row)
+        # The cursor follows it to its row, or to the row its copy (or its story) is listed as.
+        headlines = self.query_one(HeadlineList)
+        grouped = self.view.stories
+        listed_as = [h.id for h, s in rows if s.copy or (grouped and s.section == "same")]
+        index = headlines.find([article.id, *listed_as])
+        if index is not None:
+            headlines.cursor = index
+        if place.focus is not None:
+            for pane in self.query(f"#{place.focus}"):
+                if pane.focusable:
+                    pane.focus()
+        return True
 
     @on(RelatedList.OpenLink)
     def _related_link(self, event: RelatedList.OpenLink) -> None:
@@ -194,22 +258,72 @@ class MainScreen(ArticleText, Screen[None]):
         return self.library.headline(self.open_id)
 
     def _set_flags(self, article: Headline, *, redraw_article: bool = True, **flags: bool) -> None:
-        """Persist flags, then redraw the row, the counts and (unless told not to) the article."""
+        """Persist flags, then redraw the rows, the counts and (unless told not to) the article.
+
+        Marking an article read marks its copies in other feeds read too (the library does):
+        then any of them may be on screen, as a headline (the list shows one copy), the open
+        article or a related row, so each is redrawn if its flags changed."""
         self.library.set_flags([article.id], **flags)
         updated = self.library.headline(article.id)
         if updated is None:
             return
-        self.query_one(HeadlineList).update_article(updated)
-        if redraw_article and self.open_id == updated.id:
-            full = self.library.get(updated.id)
-            if full is not None:
-                self.show_article(full, keep_scroll=True)
+        headlines = self.query_one(HeadlineList)
+        if updated.copies > 1:
+            headlines.refresh()  # the rows on screen: whichever copy is listed
+        else:
+            headlines.update_article(updated)
+        shown = self.query_one(ArticlePane).view
+        if redraw_article and self.open_id is not None and shown is not None:  # (not an article being opened)
+            opened = self.library.headline(self.open_id)
+            flags = (shown.article.read, shown.article.starred)
+            if opened is not None and (opened.read, opened.starred) != flags:
+                full = self.library.get(opened.id)
+                if full is not None:
+                    self.show_article(full, keep_scroll=True)
+            self.query_one(RelatedList).show_flags(self.library.headline)
         self._show_counts()
 
     # -- actions -------------------------------------------------------------------------------
 
     def action_toggle_unread(self) -> None:
         self._set_view(unread_only=not self.view.unread_only)
+
+    def action_toggle_stories(self) -> None:
+        """c: each story folded into one row, or every article listed. The cursor stays on its
+        article, or goes to the row its story is folded into (the story's newest article: above
+        it, as the grouped list keeps the order), else stays about where it was."""
+        headlines = self.query_one(HeadlineList)
+        current, at = headlines.current, headlines.cursor
+        self.view = replace(self.view, stories=not self.view.stories)
+        self._show_view()
+        if current is not None and headlines.current is not None and headlines.current.id != current.id:
+            found = headlines.find_story(current.story, at) if current.story else None
+            headlines.cursor = found if found is not None else at
+
+    def action_toggle_story(self) -> None:
+        """e: open or close the story under the headline cursor (nothing when not grouping)."""
+        self._fold(None)
+
+    @on(HeadlineList.Fold)
+    def _fold_key(self, event: HeadlineList.Fold) -> None:
+        self._fold(event.opened)
+
+    def _fold(self, opened: bool | None) -> None:
+        """Open (True), close (False) or toggle (None) the story the cursor is on or in; the
+        cursor stays on (or goes up to) the story's row."""
+        if not self.view.stories:
+            return
+        headlines = self.query_one(HeadlineList)
+        group = headlines.group_row()
+        if group is None:
+            return
+        is_open = group.story in self.view.opened
+        want = not is_open if opened is None else opened
+        if want != is_open:
+            self.view = replace(self.view, opened=self.view.opened ^ {group.story})
+            self._show_view([group.id])
+            if want:
+                headlines.reveal(headlines.cursor, group.grouped)  # its articles in sight
 
     def action_toggle_read(self) -> None:
         article = self._current()

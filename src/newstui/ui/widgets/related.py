@@ -1,5 +1,7 @@
-"""The related-stories pane: other articles ranked by shared significant words, then "See also":
-links the article's text pointed to from boilerplate ("Related:", "See also …") that was cleaned out."""
+"""The related-stories pane, in sections: "Same story" (the article through other feeds, then the
+story's other articles), "Earlier coverage" and "Later coverage" (other articles on the subject),
+each row saying why it is there; then "See also": links the article's text pointed to from
+boilerplate ("Related:", "See also …") that was cleaned out."""
 
 from __future__ import annotations
 
@@ -12,12 +14,16 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from newstui.core.dates import age
 from newstui.core.library import Headline
 from newstui.core.related import RelatedStory
 from newstui.ui.widgets.quiet import QUIET_VIRTUAL_SIZE
+
+SECTIONS = {"same": "Same story", "earlier": "Earlier coverage", "later": "Later coverage"}
+SECTION_ROWS = 30  # rows listed per section (a story can have thousands of articles)
+OTHER_SECTION = "Related"  # a section core may add that this pane does not name yet
 
 
 class RelatedList(OptionList):
@@ -45,29 +51,82 @@ class RelatedList(OptionList):
         self._clock = clock or (lambda: datetime.now(UTC))
         self._related: Sequence[tuple[Headline, RelatedStory]] | None = None
         self._see_also: Sequence[tuple[str, str]] = ()
+        self._shown: dict[str, Headline] = {}  # the articles listed, as they were drawn
 
     def show(self, related: Sequence[tuple[Headline, RelatedStory]] | None,
              see_also: Sequence[tuple[str, str]] = ()) -> None:
         self._related = related
         self._see_also = see_also
+        self._shown = {}
         if related is None:
             self.set_options([Option(Text("Open an article to see related stories.", style="dim italic"), disabled=True)])
             return
         options: list[Option] = []
         if related:
             now = self._clock()
-            options += (Option(self._prompt(a, s, now), id=a.id) for a, s in related)
+            sections: dict[str, list[tuple[Headline, RelatedStory]]] = {}
+            for pair in related:  # core sorts them by section
+                sections.setdefault(pair[1].section, []).append(pair)
+            for section, rows in sections.items():
+                options.append(self._header(SECTIONS.get(section, OTHER_SECTION), first=not options))
+                self._shown.update((a.id, a) for a, _ in rows[:SECTION_ROWS])
+                options += (Option(self._prompt(a, s, now), id=a.id) for a, s in rows[:SECTION_ROWS])
+                if len(rows) > SECTION_ROWS:
+                    more = f"… and {len(rows) - SECTION_ROWS:,} more"
+                    options.append(Option(Text(more, style="dim italic"), disabled=True))
         elif not see_also:
             options.append(Option(Text("No related stories in the store yet.", style="dim italic"), disabled=True))
         if see_also:
-            options.append(Option(Content.styled("See also", "bold"), disabled=True))
+            options.append(self._header("See also", first=not options))
             options += (Option(self._link_prompt(url, text), id=f"link:{n}") for n, (url, text) in enumerate(see_also))
         self.set_options(options)
 
     def show_see_also(self, see_also: Sequence[tuple[str, str]]) -> None:
         """The same related stories, with new "see also" links (the page's text arrived)."""
         if self._related is not None and tuple(see_also) != tuple(self._see_also):
+            highlighted = self.highlighted_id
             self.show(self._related, see_also)
+            self.restore(highlighted)
+
+    def show_flags(self, headline: Callable[[str], Headline | None]) -> None:
+        """Redraw the rows whose read or starred flags changed (``headline`` gives them as they
+        are now): the same rows, the same highlighted row."""
+        if not self._related:
+            return
+        changed: dict[str, Headline] = {}
+        for option in self.options:  # the rows listed (up to SECTION_ROWS a section)
+            if option.id and option.id in self._shown:
+                old, new = self._shown[option.id], headline(option.id)
+                if new is not None and (new.read, new.starred) != (old.read, old.starred):
+                    changed[new.id] = new
+        if changed:
+            highlighted = self.highlighted_id
+            self.show([(changed.get(a.id, a), s) for a, s in self._related], self._see_also)
+            self.restore(highlighted)
+
+    # -- the highlighted row (kept by the screen's back trail) ---------------------------------
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """The id of the highlighted row (an article id, or ``link:n``), if a row is highlighted."""
+        option = self.highlighted_option
+        return None if option is None or option.disabled else option.id
+
+    def restore(self, option_id: str | None) -> None:
+        """Highlight the row ``option_id`` again (nothing is highlighted if it is gone)."""
+        if option_id is None:
+            return
+        try:
+            self.highlighted = self.get_option_index(option_id)
+        except OptionDoesNotExist:
+            pass
+
+    # -- prompts: Content assembled from plain strings, never parsed as markup ------------------
+
+    @staticmethod
+    def _header(title: str, first: bool) -> Option:
+        """A section's title (after a blank line, below another section)."""
+        return Option(Content.assemble(("" if first else "\n", ""), (title, "bold underline")), disabled=True)
 
     @staticmethod
     def _link_prompt(url: str, text: str) -> Content:
@@ -78,8 +137,8 @@ class RelatedList(OptionList):
 
     @staticmethod
     def _prompt(article: Headline, story: RelatedStory, now: datetime) -> Content:
-        """Source, age, title and the shared words: Textual Content assembled from plain strings
-        (never parsed as markup; a Rich Text would be converted to Content by the list anyway)."""
+        """Source, age, title and why it is related: the very same article through another feed,
+        or the words the two share. (A Rich Text would be converted to Content by the list anyway.)"""
         parts: list[tuple[str, str]] = [
             (article.feed, "bold cyan"),
             (f" · {age(article.published, now)}", "dim"),
@@ -87,7 +146,9 @@ class RelatedList(OptionList):
         if article.read:
             parts.append((" · read", "dim"))
         parts += [("\n", ""), (article.title, "dim" if article.read else "bold")]
-        if story.shared:
+        if story.copy:
+            parts += [("\n", ""), ("same article", "italic magenta")]
+        elif story.shared:
             parts += [("\n", ""), ("shared: " + ", ".join(story.shared), "italic magenta")]
         return Content.assemble(*parts)
 
