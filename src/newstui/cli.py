@@ -241,7 +241,6 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from newstui.core.dates import age
     from newstui.core.library import Filter, Library
 
     services = open_services(args)
@@ -261,9 +260,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     for article in articles:
         marker = " " if article.read else "●"
         star = "★" if article.starred else " "
-        out.write(f"{marker}{star} {article.id[:8]}  {age(article.published):>5}  "
-                  f"{article.feed[:18]:<18}  {article.title}{_sources(article)}\n")
+        out.write(f"{marker}{star} {_headline_line(article)}{_sources(article)}\n")
     return 0
+
+
+def _headline_line(article) -> str:
+    """Id prefix, age, feed and title: one headline as `list` and `related` print it."""
+    from newstui.core.dates import age
+
+    return f"{article.id[:8]}  {age(article.published):>5}  {article.feed[:18]:<18}  {article.title}"
 
 
 def _sources(article) -> str:
@@ -276,7 +281,6 @@ SECTIONS = {"same": "Same story", "earlier": "Earlier coverage", "later": "Later
 
 
 def cmd_related(args: argparse.Namespace) -> int:
-    from newstui.core.dates import age
     from newstui.core.library import Library
 
     services = open_services(args)
@@ -300,8 +304,7 @@ def cmd_related(args: argparse.Namespace) -> int:
             section = story.section
             out.write(f"\n{SECTIONS[section]}\n")
         why = "same article" if story.copy else ", ".join(story.shared)
-        out.write(f"  {headline.id[:8]}  {age(headline.published):>5}  {headline.feed[:18]:<18}  "
-                  f"{headline.title}  ({why})\n")
+        out.write(f"  {_headline_line(headline)}  ({why})\n")
     if not rows:
         out.write("\nNo related articles in the store.\n")
     return 0
