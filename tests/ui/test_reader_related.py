@@ -336,6 +336,31 @@ async def test_c_groups_a_story_into_one_row_and_e_opens_and_closes_it(reader):
         assert "▸" not in screen_text(app)
 
 
+async def test_m_on_a_closed_story_row_marks_every_article_it_stands_for(reader):
+    app = reader.app()
+    async with app.run_test(size=SIZE) as pilot:
+        headlines, _, _ = panes(app)
+        library = main_screen(app).library
+        await move_to(pilot, SEAFLOOR)
+        await pilot.press("c")
+        await pilot.pause()
+        assert headlines.current.title == SEAFLOOR and headlines.current.grouped == 3
+        ids = {h.title: h.id for h in library.headlines() if h.title in (SEAFLOOR, FLEE, MAGNITUDE)}
+        assert not any(library.headline(i).read for i in ids.values())
+
+        await pilot.press("m")  # the story's row: all three read
+        await pilot.pause()
+        assert all(library.headline(i).read for i in ids.values())
+        await pilot.press("m")  # and unread again
+        await pilot.pause()
+        assert not any(library.headline(i).read for i in ids.values())
+
+        await pilot.press("e", "j", "m")  # opened: its rows are marked one by one
+        await pilot.pause()
+        assert headlines.current.title == FLEE
+        assert [library.headline(ids[t]).read for t in (SEAFLOOR, FLEE, MAGNITUDE)] == [False, True, False]
+
+
 async def test_grouped_rows_fit_an_80x24_screen(reader):
     app = reader.app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -3,6 +3,8 @@ copies share one read flag, and the library lists them and relates them in secti
 
 from __future__ import annotations
 
+from collections import Counter
+
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -120,6 +122,40 @@ def test_window_keeps_the_same_words_weeks_apart_in_two_stories():
     first = clusterer.assign(0.0, digest_terms(*QUAKE[0]))
     again = clusterer.assign(20 * 86400.0, digest_terms(*QUAKE[1]))
     assert first != again
+
+
+def test_a_story_takes_no_article_a_week_after_it_began():
+    # the same coverage every day for ten days: each day's article has yesterday's as neighbour
+    stats = TermStats.of(digest_terms(t, x) for t, x in [*QUAKE, *BANK, *COMET])
+    clusterer = StoryClusterer(stats)
+    stories = [clusterer.assign(day * 86400.0, digest_terms(*QUAKE[day % 2])) for day in range(10)]
+    assert len(set(stories[:7])) == 1  # days 0-6: within STORY_HOURS of the first
+    assert stories[7] != stories[0] and len(set(stories[7:])) == 1  # a new story from day 7
+
+
+def test_a_story_begun_before_the_window_still_bounds_it():
+    stats = TermStats.of(digest_terms(t, x) for t, x in QUAKE)
+    clusterer = StoryClusterer(stats)
+    clusterer.story_began(4, -6 * 86400.0)  # its first article: six days before this one
+    clusterer.add_known(0.0, 4, digest_terms(*QUAKE[0]))
+    assert clusterer.assign(0.5 * 86400, digest_terms(*QUAKE[1])) == 4
+    assert clusterer.assign(1.5 * 86400, digest_terms(*QUAKE[2])) != 4  # 7.5 days after it began
+
+
+def chain(n: int) -> list[str]:
+    """Articles of six words each sharing one with the article before: each is a little like the last
+    (cosine ~0.17), the first and the third share nothing."""
+    words = [f"w{i}x" for i in range(5 * n + 1)]
+    return [digest_terms("", " ".join(words[5 * i : 5 * i + 6])) for i in range(n)]
+
+
+def test_a_chain_of_articles_each_like_the_last_does_not_snowball():
+    digests = chain(12)
+    stats = TermStats.of(digests + [digest_terms(*t) for t in [*QUAKE, *BANK, *COMET]] * 20)
+    clusterer = StoryClusterer(stats)
+    stories = [clusterer.assign(i * 600.0, d) for i, d in enumerate(digests)]
+    assert stories[0] == stories[1]  # neighbours do join
+    assert max(Counter(stories).values()) <= 4  # but the chain breaks up
 
 
 def test_merges_join_two_stories_an_article_bridges():

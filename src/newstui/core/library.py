@@ -81,6 +81,8 @@ class _GroupFields(dict):
     def __init__(self, snap: Snapshot, folded: dict[int, list[int]], following: dict[int, list[int]]) -> None:
         super().__init__()
         self._snap, self._folded = snap, folded
+        # a closed story's row (position) → the positions of the articles it stands for
+        self.closed = {lead: members for lead, members in folded.items() if lead not in following}
         self._members = {p for members in following.values() for p in members}
 
     def __missing__(self, place: int) -> dict | None:

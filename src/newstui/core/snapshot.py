@@ -325,6 +325,15 @@ class HeadlineRows(Sequence[Headline]):
     def __iter__(self) -> Iterator[Headline]:
         return (self._headline(p) for p in self.places)
 
+    def stands_for(self, article_id: str) -> list[str]:
+        """The articles the row of ``article_id`` stands for: when it is a closed story's row,
+        every article of the story this view folded into it (newest first); else just itself."""
+        snap = self._snapshot
+        r = snap.row.get(article_id)
+        closed = getattr(self._extras, "closed", None)
+        members = closed.get(snap.pos[r]) if closed and r is not None else None
+        return [snap.ids[snap.order[p]] for p in members] if members else [article_id]
+
     def position(self, article_id: str) -> int | None:
         """Where ``article_id`` is in this list, if it is (a binary search)."""
         r = self._snapshot.row.get(article_id)

@@ -8,20 +8,29 @@ with what it brings and with the articles in the window, not with the size of th
 
 * **Similarity**: the cosine of TF-IDF vectors over each article's weighted words (see
   :mod:`newstui.core.related`), scored through an inverted index of the window's articles, so a
-  new article is compared only with those sharing a word with it.
+  new article is compared only with those sharing a word with it. Words in more than
+  :data:`WINDOW_SHARE` of the window's articles (and :data:`COMMON_MIN`) are not scored: they say
+  what a subject is, not which story, and walking their long postings was most of the cost.
 * **Assignment, by the neighbours' vote**: the :data:`NEIGHBOURS` most similar articles within the
   window (cosine ≥ :data:`NEIGHBOUR_MIN`) vote for their stories with their similarity; the story
-  with the most votes takes the article when its votes reach :data:`JOIN_VOTE`. A vote of several
-  neighbours is steadier than the single nearest one (one article on a side issue does not pull a
-  newcomer away from the story its other neighbours are in) and than a story centroid (which
-  drifts as a story grows).
+  with the most votes takes the article when its votes reach :data:`JOIN_VOTE`, the article is
+  close enough to the story as a whole (cosine with its centroid ≥ :data:`CENTROID_MIN`) and the
+  story began less than :data:`STORY_HOURS` before it. A vote of several neighbours is steadier than
+  the single nearest one (one article on a side issue does not pull a newcomer away from the story
+  its other neighbours are in); the centroid and the time bound stop a story from snowballing
+  along a chain of articles each a little like the last (on real news of five subjects packed
+  into 96 hours, without them one "story" took 1,700 of 2,127 articles).
 * **Merges**: an article can show that two stories are one (it is close to both). After the
   refresh's articles are placed, stories that received votes from the same article are compared
   by their centroids (the normalised sum of their members' vectors in the window) and merged when
-  the cosine reaches :data:`MERGE_MIN`; the larger story keeps its number.
+  the cosine reaches :data:`MERGE_MIN`, the two together are still tight (the mean cosine between
+  their articles, known from the centroid's length, ≥ :data:`TIGHT_MIN`: on WikiRef220 a real
+  story's is 0.07-0.4, a whole BBC subject's 0.02-0.04) and within :data:`STORY_HOURS`; the larger
+  story keeps its number.
 
-Measured on the WikiRef220 set (``bench/related_eval.py``): B-cubed F1 ≥ 0.9, where greedy
-threshold clustering against story centroids or single articles gives 0.84-0.87.
+Each story keeps, in the clusterer, the sum of its window members' vectors and that sum's squared
+length, updated as members join: the centroid cosine and the tightness cost one pass over the
+newcomer's words. Measured with ``bench/related_eval.py``: see the README.
 """
 
 from __future__ import annotations
@@ -29,18 +38,25 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from heapq import nlargest
+from operator import itemgetter
 
 from newstui.core.related import TermStats, cosine, parse_digest
 
-WINDOW_HOURS = 96  # articles further apart than this are never in one story
+WINDOW_HOURS = 96  # articles further apart than this are never each other's neighbours
+STORY_HOURS = 168  # nor in one story: none joins a story this long (or more) after its first article
 NEIGHBOURS = 5
 NEIGHBOUR_MIN = 0.05
 JOIN_VOTE = 0.1
-MERGE_MIN = 0.2
-MAX_STORY = 300  # a story this big in the window takes no more articles by vote, nor merges:
-# on dense, self-similar text the vote would otherwise snowball one story over everything
+CENTROID_MIN = 0.1  # and joins a story only when this close to the story as a whole (its centroid)
+MERGE_MIN = 0.15
+TIGHT_MIN = 0.05
+INDEXED_TERMS = 32  # a window article is found through its heaviest words (all of them: 12 lost 0.01 of F1)
+QUERY_TERMS = 32  # and finds its candidates through its own heaviest
+RESCORED = 30  # candidates ranked by their exact cosine
 COMMON_SHARE = 0.05  # words in more of the stored articles than this (and than COMMON_MIN)
-COMMON_MIN = 200  # do not find neighbours: they say nothing about which story an article is in
+COMMON_MIN = 40  # do not find neighbours: they say nothing about which story an article is in
+WINDOW_SHARE = 0.01  # nor do words in more than this share of the window's articles (and COMMON_MIN)
 
 
 @dataclass(slots=True)
@@ -51,25 +67,72 @@ class _Slot:
 
 
 @dataclass(slots=True)
+class _Story:
+    """A story as the clusterer sees it: its members in the window, the sum of their vectors (the
+    centroid's direction) with its squared length, and when its first article was published."""
+
+    start: float
+    end: float = 0.0  # when its newest article in the window was published
+    members: list[int] = field(default_factory=list)
+    total: dict[str, float] = field(default_factory=dict)
+    square: float = 0.0
+
+    def add(self, slot: int, vector: dict[str, float], published: float) -> None:
+        self.end = max(self.end, published)
+        total = self.total
+        get = total.get
+        dot = 0.0
+        for word, x in vector.items():
+            y = get(word, 0.0)
+            dot += x * y
+            total[word] = x + y
+        self.square += 2.0 * dot + sum(x * x for x in vector.values())
+        self.members.append(slot)
+
+    def closeness(self, vector: dict[str, float]) -> float:
+        """The cosine of ``vector`` (a unit vector) with the story's centroid."""
+        if self.square <= 0.0:
+            return 0.0
+        get = self.total.get
+        return sum(x * get(w, 0.0) for w, x in vector.items()) / self.square ** 0.5
+
+
+@dataclass(slots=True)
 class StoryClusterer:
-    """One refresh's clustering: fed the window's stored articles (:meth:`add_known`), then asked
-    for the story of each new one (:meth:`assign`, oldest first), then for the merges."""
+    """One refresh's clustering: fed the window's stored articles (:meth:`add_known`, with
+    :meth:`story_began` for stories older than the window), then asked for the story of each new
+    one (:meth:`assign`, oldest first), then for the merges."""
 
     stats: TermStats
     next_story: int = 1
     window: float = WINDOW_HOURS * 3600.0
+    span: float = STORY_HOURS * 3600.0
     _slots: list[_Slot] = field(default_factory=list)
     _postings: dict[str, list[tuple[int, float]]] = field(default_factory=lambda: defaultdict(list))
     _hints: set[tuple[int, int]] = field(default_factory=set)
-    _members: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    _stories: dict[int, _Story] = field(default_factory=dict)
+
+    def _story(self, story: int, published: float) -> _Story:
+        found = self._stories.get(story)
+        if found is None:
+            found = self._stories[story] = _Story(published)
+        elif published < found.start:
+            found.start = published
+        return found
 
     def _add(self, published: float, story: int, vector: dict[str, float]) -> None:
         slot = len(self._slots)
         self._slots.append(_Slot(published, story, vector))
         postings = self._postings
-        for word, weight in vector.items():
+        heaviest = nlargest(INDEXED_TERMS, vector.items(), key=itemgetter(1)) if len(vector) > INDEXED_TERMS \
+            else vector.items()
+        for word, weight in heaviest:
             postings[word].append((slot, weight))
-        self._members[story].append(slot)
+        self._story(story, published).add(slot, vector, published)
+
+    def story_began(self, story: int, published: float) -> None:
+        """A stored story's first article was published then (it may be older than the window)."""
+        self._story(story, published)
 
     def add_known(self, published: float, story: int, digest: str) -> None:
         """An article already stored in the window, with its story."""
@@ -77,37 +140,57 @@ class StoryClusterer:
         self.next_story = max(self.next_story, story + 1)
 
     def neighbours(self, published: float, vector: dict[str, float]) -> list[tuple[float, int]]:
-        """(cosine, slot) of the most similar articles within the window, best first."""
+        """(cosine, slot) of the most similar articles within the window, best first.
+
+        Candidates are found through the postings of the article's words (each window article is
+        listed under its :data:`INDEXED_TERMS` heaviest), scored by what those words share; the
+        best :data:`RESCORED` are then ranked by their exact cosine."""
         common = max(COMMON_MIN, int(self.stats.n * COMMON_SHARE))
+        crowded = max(COMMON_MIN, int(len(self._slots) * WINDOW_SHARE))
         df = self.stats.df
         scores: dict[int, float] = defaultdict(float)
         postings = self._postings
-        for word, weight in vector.items():
+        words = nlargest(QUERY_TERMS, vector.items(), key=itemgetter(1)) if len(vector) > QUERY_TERMS \
+            else vector.items()
+        for word, weight in words:
             plist = postings.get(word)
-            if plist and df.get(word, 0) <= common:
+            if plist and len(plist) <= crowded and df.get(word, 0) <= common:
                 for slot, theirs in plist:
                     scores[slot] += weight * theirs
-        window, slots = self.window, self._slots
-        near = [(s, slot) for slot, s in scores.items()
-                if s >= NEIGHBOUR_MIN and abs(slots[slot].published - published) <= window]
-        near.sort(reverse=True)
-        return near[:NEIGHBOURS]
+        if not scores:
+            return []
+        slots, window = self._slots, self.window
+        near = []
+        for slot in nlargest(RESCORED, scores, key=scores.__getitem__):
+            score = scores[slot]
+            if score < NEIGHBOUR_MIN:
+                break
+            if abs(slots[slot].published - published) <= window:
+                near.append((score, slot))
+                if len(near) == NEIGHBOURS:
+                    break
+        return near
 
     def assign(self, published: float, digest: str, story: int | None = None) -> int:
         """The story of a new article (``story`` when it is known already: a copy of a stored
         article, which joins its story)."""
         vector = self.stats.vector(parse_digest(digest))
         votes: Counter[int] = Counter()
-        members = self._members
         for score, slot in self.neighbours(published, vector):
-            other = self._slots[slot].story
-            if len(members[other]) < MAX_STORY:
-                votes[other] += score
+            votes[self._slots[slot].story] += score
         ranked = votes.most_common()
         if story is None:
-            if ranked and ranked[0][1] >= JOIN_VOTE:
-                story = ranked[0][0]
+            stories, span = self._stories, self.span
+            for other, vote in ranked:
+                if vote < JOIN_VOTE:
+                    break
+                candidate = stories[other]
+                if published - candidate.start < span and candidate.closeness(vector) >= CENTROID_MIN:
+                    story = other
+                    break
             else:
+                story = None
+            if story is None:
                 story = self.next_story
                 self.next_story += 1
         for other, vote in ranked:
@@ -115,14 +198,6 @@ class StoryClusterer:
                 self._hints.add((min(story, other), max(story, other)))
         self._add(published, story, vector)
         return story
-
-    def _centroid(self, story: int) -> dict[str, float]:
-        total: dict[str, float] = defaultdict(float)
-        for slot in self._members[story]:
-            for word, weight in self._slots[slot].vector.items():
-                total[word] += weight
-        norm = sum(x * x for x in total.values()) ** 0.5 or 1.0
-        return {w: x / norm for w, x in total.items()}
 
     def merges(self) -> dict[int, int]:
         """Story number → the number it merges into (only the stories that merge)."""
@@ -133,25 +208,28 @@ class StoryClusterer:
                 s = parent[s]
             return s
 
-        centroids: dict[int, dict[str, float]] = {}
+        stories = self._stories
         for a, b in sorted(self._hints):
             ra, rb = root(a), root(b)
             if ra == rb:
                 continue
-            for s in (ra, rb):
-                if s not in centroids:
-                    centroids[s] = self._centroid(s)
-            members = self._members
-            if len(members[ra]) + len(members[rb]) > MAX_STORY:
+            sa, sb = stories[ra], stories[rb]
+            first = min(sa.start, sb.start)
+            if max(sa.end, sb.end) - first >= self.span or not sa.square or not sb.square:
                 continue
-            if cosine(centroids[ra], centroids[rb]) >= MERGE_MIN:
-                keep, drop = (ra, rb) if (len(members[ra]), -ra) >= (len(members[rb]), -rb) else (rb, ra)
-                parent[drop] = keep
-                for slot in members[drop]:
-                    self._slots[slot].story = keep
-                members[keep] += members.pop(drop)
-                centroids.pop(drop, None)
-                centroids[keep] = self._centroid(keep)
+            dot = cosine(sa.total, sb.total)  # (of the sums: over the smaller's words)
+            if dot / (sa.square * sb.square) ** 0.5 < MERGE_MIN:
+                continue
+            m = len(sa.members) + len(sb.members)
+            if (sa.square + sb.square + 2.0 * dot - m) / (m * (m - 1)) < TIGHT_MIN:
+                continue  # the two together would be loose: a subject, not a story
+            keep, drop = (ra, rb) if (len(sa.members), -ra) >= (len(sb.members), -rb) else (rb, ra)
+            parent[drop] = keep
+            kept, dropped = stories[keep], stories.pop(drop)
+            for slot in dropped.members:
+                self._slots[slot].story = keep
+                kept.add(slot, self._slots[slot].vector, self._slots[slot].published)
+            kept.start = first
         return {s: root(s) for s in parent}
 
 

@@ -106,11 +106,17 @@ class StoryBook:
                         by_canon.setdefault(canon, aid)
             clusterer = StoryClusterer(self.stats, self.next_story)
             lo = min(f.published for f in fresh) - clusterer.window
+            began: dict[int, float] = {}
             for doc in self.docs:
                 feed_terms = (self.details.get(doc["feed"]) or {}).get("terms") or {}
                 for aid, published, story in zip(doc["id"], doc["published"], doc["story"]):
-                    if story and published is not None and published >= lo and aid not in new_ids:
-                        clusterer.add_known(published, story, feed_terms.get(aid, ""))
+                    if story and published is not None and aid not in new_ids:
+                        if published < began.get(story, published + 1.0):
+                            began[story] = published
+                        if published >= lo:
+                            clusterer.add_known(published, story, feed_terms.get(aid, ""))
+            for story, published in began.items():
+                clusterer.story_began(story, published)
             fresh.sort(key=lambda f: f.published)
             for f in fresh:
                 doc, i = where[f.article_id]

@@ -257,18 +257,20 @@ class MainScreen(ArticleText, Screen[None]):
             return headlines.current
         return self.library.headline(self.open_id)
 
-    def _set_flags(self, article: Headline, *, redraw_article: bool = True, **flags: bool) -> None:
-        """Persist flags, then redraw the rows, the counts and (unless told not to) the article.
+    def _set_flags(self, article: Headline, *, redraw_article: bool = True, also: Sequence[str] = (),
+                   **flags: bool) -> None:
+        """Persist flags (of ``article`` and of the articles in ``also``), then redraw the rows,
+        the counts and (unless told not to) the article.
 
         Marking an article read marks its copies in other feeds read too (the library does):
         then any of them may be on screen, as a headline (the list shows one copy), the open
         article or a related row, so each is redrawn if its flags changed."""
-        self.library.set_flags([article.id], **flags)
+        self.library.set_flags([article.id, *also], **flags)
         updated = self.library.headline(article.id)
         if updated is None:
             return
         headlines = self.query_one(HeadlineList)
-        if updated.copies > 1:
+        if updated.copies > 1 or also:
             headlines.refresh()  # the rows on screen: whichever copy is listed
         else:
             headlines.update_article(updated)
@@ -326,9 +328,16 @@ class MainScreen(ArticleText, Screen[None]):
                 headlines.reveal(headlines.cursor, group.grouped)  # its articles in sight
 
     def action_toggle_read(self) -> None:
+        """m: the article read or unread; on a closed story's row, every article it stands for."""
         article = self._current()
         if article is not None:
-            self._set_flags(article, read=not article.read)
+            headlines = self.query_one(HeadlineList)
+            rows = headlines.articles
+            also: list[str] = []
+            if headlines.has_focus and article.grouped and hasattr(rows, "stands_for"):
+                also = [i for i in rows.stands_for(article.id) if i != article.id]
+            unread = any(not h.read for i in [article.id, *also] if (h := self.library.headline(i)))
+            self._set_flags(article, also=also, read=unread)  # any unread: all read; else all unread
 
     def action_toggle_star(self) -> None:
         article = self._current()
