@@ -8,9 +8,10 @@ with what it brings and with the articles in the window, not with the size of th
 
 * **Similarity**: the cosine of TF-IDF vectors over each article's weighted words (see
   :mod:`newstui.core.related`), scored through an inverted index of the window's articles, so a
-  new article is compared only with those sharing a word with it. Words in more than
-  :data:`WINDOW_SHARE` of the window's articles (and :data:`COMMON_MIN`) are not scored: they say
-  what a subject is, not which story, and walking their long postings was most of the cost.
+  new article is compared only with those sharing a word with it. Of the window's articles that
+  have a word, only the newest :data:`RECENT_POSTINGS` are scored through it: a story's words
+  are shared by its latest articles (a story comes in bursts), and a word in hundreds of the
+  window's articles costs hundreds of steps per newcomer for neighbours its rarer words find anyway.
 * **Assignment, by the neighbours' vote**: the :data:`NEIGHBOURS` most similar articles within the
   window (cosine ≥ :data:`NEIGHBOUR_MIN`) vote for their stories with their similarity; the story
   with the most votes takes the article when its votes reach :data:`JOIN_VOTE`, the article is
@@ -39,7 +40,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from heapq import nlargest
-from operator import itemgetter
 
 from newstui.core.related import TermStats, cosine, parse_digest
 
@@ -51,12 +51,10 @@ JOIN_VOTE = 0.1
 CENTROID_MIN = 0.1  # and joins a story only when this close to the story as a whole (its centroid)
 MERGE_MIN = 0.15
 TIGHT_MIN = 0.05
-INDEXED_TERMS = 32  # a window article is found through its heaviest words (all of them: 12 lost 0.01 of F1)
-QUERY_TERMS = 32  # and finds its candidates through its own heaviest
-RESCORED = 30  # candidates ranked by their exact cosine
+HINT_VOTE = 0.05  # an article whose neighbours vote this much for another story hints at a merge
 COMMON_SHARE = 0.05  # words in more of the stored articles than this (and than COMMON_MIN)
-COMMON_MIN = 40  # do not find neighbours: they say nothing about which story an article is in
-WINDOW_SHARE = 0.01  # nor do words in more than this share of the window's articles (and COMMON_MIN)
+COMMON_MIN = 100  # do not find neighbours: they say nothing about which story an article is in
+RECENT_POSTINGS = 30  # of the window's articles with a word, only the newest this many are scored
 
 
 @dataclass(slots=True)
@@ -124,9 +122,7 @@ class StoryClusterer:
         slot = len(self._slots)
         self._slots.append(_Slot(published, story, vector))
         postings = self._postings
-        heaviest = nlargest(INDEXED_TERMS, vector.items(), key=itemgetter(1)) if len(vector) > INDEXED_TERMS \
-            else vector.items()
-        for word, weight in heaviest:
+        for word, weight in vector.items():
             postings[word].append((slot, weight))
         self._story(story, published).add(slot, vector, published)
 
@@ -140,28 +136,24 @@ class StoryClusterer:
         self.next_story = max(self.next_story, story + 1)
 
     def neighbours(self, published: float, vector: dict[str, float]) -> list[tuple[float, int]]:
-        """(cosine, slot) of the most similar articles within the window, best first.
-
-        Candidates are found through the postings of the article's words (each window article is
-        listed under its :data:`INDEXED_TERMS` heaviest), scored by what those words share; the
-        best :data:`RESCORED` are then ranked by their exact cosine."""
+        """(similarity, slot) of the most similar articles within the window, best first: the
+        cosine over the words the store does not find too common (:data:`COMMON_SHARE`), each
+        through its :data:`RECENT_POSTINGS` newest articles."""
         common = max(COMMON_MIN, int(self.stats.n * COMMON_SHARE))
-        crowded = max(COMMON_MIN, int(len(self._slots) * WINDOW_SHARE))
+        recent = -RECENT_POSTINGS
         df = self.stats.df
         scores: dict[int, float] = defaultdict(float)
         postings = self._postings
-        words = nlargest(QUERY_TERMS, vector.items(), key=itemgetter(1)) if len(vector) > QUERY_TERMS \
-            else vector.items()
-        for word, weight in words:
+        for word, weight in vector.items():
             plist = postings.get(word)
-            if plist and len(plist) <= crowded and df.get(word, 0) <= common:
-                for slot, theirs in plist:
+            if plist and df.get(word, 0) <= common:
+                for slot, theirs in plist[recent:]:
                     scores[slot] += weight * theirs
         if not scores:
             return []
         slots, window = self._slots, self.window
         near = []
-        for slot in nlargest(RESCORED, scores, key=scores.__getitem__):
+        for slot in nlargest(4 * NEIGHBOURS, scores, key=scores.__getitem__):
             score = scores[slot]
             if score < NEIGHBOUR_MIN:
                 break
@@ -194,7 +186,7 @@ class StoryClusterer:
                 story = self.next_story
                 self.next_story += 1
         for other, vote in ranked:
-            if other != story and vote >= NEIGHBOUR_MIN:
+            if other != story and vote >= HINT_VOTE:
                 self._hints.add((min(story, other), max(story, other)))
         self._add(published, story, vector)
         return story

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from newstui.core.canonical import canonical_url
@@ -107,14 +108,18 @@ class StoryBook:
             clusterer = StoryClusterer(self.stats, self.next_story)
             lo = min(f.published for f in fresh) - clusterer.window
             began: dict[int, float] = {}
+            known = []
             for doc in self.docs:
                 feed_terms = (self.details.get(doc["feed"]) or {}).get("terms") or {}
                 for aid, published, story in zip(doc["id"], doc["published"], doc["story"]):
-                    if story and published is not None and aid not in new_ids:
+                    if story and published is not None:  # (new articles have no story yet)
                         if published < began.get(story, published + 1.0):
                             began[story] = published
                         if published >= lo:
-                            clusterer.add_known(published, story, feed_terms.get(aid, ""))
+                            known.append((published, story, feed_terms.get(aid, "")))
+            known.sort(key=itemgetter(0))  # oldest first, as new ones come: postings end with the newest
+            for published, story, digest in known:
+                clusterer.add_known(published, story, digest)
             for story, published in began.items():
                 clusterer.story_began(story, published)
             fresh.sort(key=lambda f: f.published)
