@@ -7,8 +7,10 @@ table and key in front of it to make the :class:`~newstui.core.config.ConfigErro
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -31,31 +33,41 @@ class _SettingRule:
     exclusive: bool  # minimum is exclusive (> instead of ≥)
     meaning: str
     example: str
+    maximum: float | None = None  # inclusive upper bound: beyond it times and sizes overflow
 
+
+# Upper bounds shared by [settings] and [[feed]]: a year between refreshes, a century of keeping.
+MAX_MINUTES = 366 * 24 * 60
+MAX_DAYS = 36_500
+MAX_ARTICLES = 1_000_000
 
 _SETTING_RULES: dict[str, _SettingRule] = {
     "refresh_minutes": _SettingRule(
-        "int", 0, False, "minutes between automatic refreshes of a feed, 0 = none while open", "refresh_minutes = 30"
+        "int", 0, False, "minutes between automatic refreshes of a feed, 0 = none while open",
+        "refresh_minutes = 30", maximum=MAX_MINUTES,
     ),
     "max_articles_per_feed": _SettingRule(
-        "int", 1, False, "articles kept per feed", "max_articles_per_feed = 500"
+        "int", 1, False, "articles kept per feed", "max_articles_per_feed = 500",
+        maximum=MAX_ARTICLES,
     ),
     "max_age_days": _SettingRule(
         "int", 0, False, "days an article is kept after it was published (starred ones always); 0 = forever",
-        "max_age_days = 365"
+        "max_age_days = 365", maximum=MAX_DAYS,
     ),
     "timeout_seconds": _SettingRule(
-        "number", 0, True, "seconds before a download gives up", "timeout_seconds = 20"
+        "number", 0, True, "seconds before a download gives up", "timeout_seconds = 20",
+        maximum=3600,
     ),
     "max_feed_bytes": _SettingRule(
-        "int", 0, True, "largest feed download accepted, in bytes", "max_feed_bytes = 10_000_000"
+        "int", 0, True, "largest feed download accepted, in bytes", "max_feed_bytes = 10_000_000",
+        maximum=1_000_000_000,
     ),
     "concurrency": _SettingRule(
-        "int", 1, False, "feeds downloaded at the same time", "concurrency = 8"
+        "int", 1, False, "feeds downloaded at the same time", "concurrency = 8", maximum=256
     ),
     "host_concurrency": _SettingRule(
         "int", 1, False, "feeds downloaded at the same time from one host (be polite)",
-        "host_concurrency = 2"
+        "host_concurrency = 2", maximum=64,
     ),
     "mark_read_on_open": _SettingRule(
         "bool", None, False, "mark an article read when it is opened", "mark_read_on_open = true"
@@ -94,7 +106,7 @@ def describe(value: object) -> str:
     if isinstance(value, float):
         return f"{value} (a number with a fraction)"
     if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
+        shown = visible(value if len(value) <= 60 else value[:57] + "...")
         if not value:
             return '"" (an empty string)'
         return f'"{shown}" (a string)' if value.strip() else f'"{shown}" (a blank string)'
@@ -103,6 +115,28 @@ def describe(value: object) -> str:
     if isinstance(value, dict):
         return "a table"
     return f"{value!r} (a {type(value).__name__})"
+
+
+def visible(text: str) -> str:
+    """``text`` with control, format and separator characters written as escapes (\\x1b,
+    \\u202e), so a message about them shows them instead of obeying them."""
+    return "".join(
+        ch if ch == " " or unicodedata.category(ch)[0] not in "CZ"
+        else ch.encode("unicode_escape").decode()
+        for ch in text
+    )
+
+
+def bad_character(text: str) -> str:
+    """Words for the first control, format (bidi, zero-width) or line-breaking character in
+    ``text``, or "" if it has none: feeds.toml holds plain one-line text only."""
+    for index, ch in enumerate(text, 1):
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Cf", "Cs", "Zl", "Zp") and ch != "\u200d":
+            named = {"\n": "a line break", "\t": "a tab"}.get(ch, "a control character")
+            name = unicodedata.name(ch, "") or named
+            return f"{name.lower()} (U+{ord(ch):04X}) at character {index}"
+    return ""
 
 
 def suggest(key: str, valid: Iterable[str]) -> str:
@@ -146,10 +180,13 @@ def setting_value(key: str, value: Any) -> Any:
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if not is_number or (rule.kind == "int" and not isinstance(value, int)):
         raise Invalid(f"{problem} Write e.g. {rule.example} (no quotes).")
-    if rule.minimum is not None and (
+    if (isinstance(value, float) and not math.isfinite(value)) or (rule.minimum is not None and (
         value <= rule.minimum if rule.exclusive else value < rule.minimum
-    ):
+    )):
         raise Invalid(f"{problem} Write e.g. {rule.example}.")
+    if rule.maximum is not None and value > rule.maximum:
+        raise Invalid(f"'{key}' ({rule.meaning}) must be at most {rule.maximum:,}, found "
+                      f"{describe(value)}. Write e.g. {rule.example}.")
     return float(value) if rule.kind == "number" else value
 
 

@@ -77,19 +77,27 @@ class ArticleCollector:
         self.articles: dict[str, Article] = {}
         self.untitled = 0
         self.duplicates = 0
+        self.cut_titles = 0  # titles longer than MAX_TITLE characters, cut there
+        self.cut_bodies = 0  # summaries or contents longer than MAX_HTML characters, cut there
 
     def add(self, entry: Entry) -> None:
         link = absolute_url(entry.link, self.base)
         if entry.title_is_html:
-            title = html_to_line(readable_html(entry.title))[:MAX_TITLE]
+            title = html_to_line(readable_html(entry.title))
         else:
-            title = clean_text(entry.title)[:MAX_TITLE]
+            title = clean_text(entry.title)
+        if len(title) > MAX_TITLE:
+            self.cut_titles += 1
+            title = title[:MAX_TITLE]
         published = entry.published
         if published is None or published > self.now:
             published = self.now  # missing, or in the future: a feed can't publish from tomorrow
         guid = clean_text(entry.guid)
-        summary = readable_html(strip_controls(entry.summary))[:MAX_HTML]
-        content = readable_html(strip_controls(entry.content))[:MAX_HTML]
+        summary = readable_html(strip_controls(entry.summary))
+        content = readable_html(strip_controls(entry.content))
+        if len(summary) > MAX_HTML or len(content) > MAX_HTML:
+            self.cut_bodies += 1
+            summary, content = summary[:MAX_HTML], content[:MAX_HTML]
         if content and _same_text(content, summary):
             content = ""
         derived = "" if title else _title_from(summary or content)
@@ -131,6 +139,10 @@ class ArticleCollector:
             notes.append(f"{_items(self.untitled)} had no title")
         if self.duplicates:
             notes.append(f"{_items(self.duplicates)} repeated an earlier guid or link; dropped")
+        if self.cut_titles:
+            notes.append(f"{_items(self.cut_titles)}: title cut at {MAX_TITLE:,} characters")
+        if self.cut_bodies:
+            notes.append(f"{_items(self.cut_bodies)}: text cut at {MAX_HTML:,} characters")
         return notes
 
 

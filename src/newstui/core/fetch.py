@@ -13,6 +13,7 @@ never hold up quitting, and a request the caller gave up on is shut down, not le
 from __future__ import annotations
 
 import asyncio
+import stat
 import threading
 import time
 import urllib.request
@@ -36,6 +37,7 @@ from urllib3.exceptions import (
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from newstui import __version__
+from newstui.core.text import clean_text
 
 USER_AGENT = f"newstui/{__version__} (terminal news reader; +https://pypi.org/project/newstui/)"
 ACCEPT = (
@@ -147,7 +149,21 @@ async def fetch(
         result = await _fetch_http(client, url, etag, last_modified, max_bytes, timeout, accept)
     else:
         result = await asyncio.to_thread(_read_file, url, max_bytes)
-    return replace(result, elapsed=time.perf_counter() - started)
+    return _cleaned(replace(result, elapsed=time.perf_counter() - started))
+
+
+def _cleaned(result: FetchResult) -> FetchResult:
+    """Every string a server chose (reason phrase, Location, validators, and exception texts that
+    quote them) cleaned of control sequences: they end up in statuses, the store and the CLI."""
+    return replace(
+        result,
+        final_url=clean_text(result.final_url),
+        moved_to=clean_text(result.moved_to),
+        error=clean_text(result.error),
+        content_type=clean_text(result.content_type),
+        etag=clean_text(result.etag) if result.etag is not None else None,
+        last_modified=clean_text(result.last_modified) if result.last_modified is not None else None,
+    )
 
 
 async def _fetch_http(
@@ -171,7 +187,7 @@ async def _fetch_http(
         async with asyncio.timeout(timeout):
             return await _in_daemon_thread(job.run)
     except TimeoutError:
-        return FetchResult(url, url, error=f"timed out after {timeout:g} s")
+        return FetchResult(url, url, error=_timed_out(timeout))
     finally:
         job.abort()  # a no-op when it finished; else its thread stops at the next read
 
@@ -214,6 +230,7 @@ class _Request:
         self.headers = headers
         self.max_bytes = max_bytes
         self.deadline = deadline
+        self.timeout = max(deadline - time.monotonic(), 0.0)
         self._response: urllib3.BaseHTTPResponse | None = None
         self._aborted = False
 
@@ -240,7 +257,7 @@ class _Request:
             )
             return FetchResult(url, url, error=_connect_error(url, "refused" if refused else "", exc))
         except Urllib3Timeout:
-            return FetchResult(url, url, error=f"timed out after {self.client.timeout:g} s")
+            return FetchResult(url, url, error=_timed_out(min(self.client.timeout, self.timeout)))
         except DecodeError as exc:
             return FetchResult(url, url, error=f"could not decompress the response: {_reason(exc)}")
         except ProtocolError as exc:
@@ -281,7 +298,8 @@ class _Request:
                 return self._finish(response, url, moved_to if moved_to != self.url else "")
             finally:
                 response.release_conn()
-        return FetchResult(self.url, url, error=f"too many redirects (more than {MAX_REDIRECTS})")
+        return FetchResult(self.url, url,
+                           error=f"too many redirects (more than {MAX_REDIRECTS}): a redirect loop?")
 
     def _finish(self, response: urllib3.BaseHTTPResponse, final_url: str, moved_to: str) -> FetchResult:
         status = response.status
@@ -318,8 +336,10 @@ class _Request:
         chunks: list[bytes] = []
         size = 0
         while True:
-            if self._aborted or time.monotonic() > self.deadline:
+            if self._aborted:
                 return FetchResult(**common, error="stopped")
+            if time.monotonic() > self.deadline:
+                return FetchResult(**common, error=_timed_out(self.timeout))
             # Decompressed chunks, returned as soon as some arrive: a gzip bomb stops at the
             # cap, and a trickling server is noticed at the deadline.
             chunk = response.read1(65_536)
@@ -335,10 +355,19 @@ class _Request:
 def _read_file(url: str, max_bytes: int) -> FetchResult:
     path = local_path(url)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO would block for ever, /dev/zero would never end, /dev/tty would read keys.
+            return FetchResult(url, url, error=f"not a regular file (a device or a pipe): {path}")
+        if info.st_size > max_bytes:
             return FetchResult(url, url, error=_too_big(max_bytes))
-        return FetchResult(url, url, body=path.read_bytes())
+        with open(path, "rb") as handle:
+            body = handle.read(max_bytes + 1)  # the file may have grown since
+        if len(body) > max_bytes:
+            return FetchResult(url, url, error=_too_big(max_bytes))
+        return FetchResult(url, url, body=body)
     except FileNotFoundError:
         return FetchResult(url, url, error=f"file not found: {path}")
     except IsADirectoryError:
@@ -388,6 +417,11 @@ def _duration(seconds: float) -> str:
     if seconds < 7200:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
+
+
+def _timed_out(seconds: float) -> str:
+    """The time cap (settings.timeout_seconds) for the whole fetch, body included."""
+    return f"timed out after {seconds:g} s"
 
 
 def _too_big(max_bytes: int) -> str:

@@ -23,15 +23,16 @@ from pathlib import Path
 
 import orjson
 
-from newstui.core.storage import AtomicOrjsonStorage
+from newstui.core.storage import AtomicOrjsonStorage, Recover
 
 TABLE = "flags"
 FOLD_AFTER = 4096  # journal lines before they are folded into the flags file
 
 
 class Flags:
-    def __init__(self, base: Path, journal: Path, lock: Path) -> None:
-        self._base = AtomicOrjsonStorage(base)
+    def __init__(self, base: Path, journal: Path, lock: Path, recover: Recover | None = None) -> None:
+        """``recover``: what to do with a damaged flags file (see :class:`AtomicOrjsonStorage`)."""
+        self._base = AtomicOrjsonStorage(base, recover)
         self.journal = journal
         self._lock_path = lock
         self._lock_file = None

@@ -36,6 +36,7 @@ from newstui.core.models import Article, Config, Feed, FeedStatus, Settings
 from newstui.core.parse import ParsedFeed, parse_feed
 from newstui.core.store import FeedUpdate, Store, StoreCorrupt, StoreError
 from newstui.core.store_records import article_digest
+from newstui.core.text import clean_text
 
 if TYPE_CHECKING:
     from newstui.core.topics import TopicClassifier
@@ -267,7 +268,14 @@ async def _settle(
             status = replace(status, ok=True, unchanged=True, last_success=now, **validators)
         else:
             started = time.perf_counter()
-            parsed, digests = await parser.parse(got.body, feed, got.final_url, got.content_type, now)
+            try:
+                parsed, digests = await parser.parse(
+                    got.body, feed, got.final_url, got.content_type, now
+                )
+            except Exception as exc:  # noqa: BLE001 - a parser bug on one feed must not stop the rest
+                error = ("could not read the feed (a newstui bug; please report it): "
+                         f"{type(exc).__name__}: {exc}")
+                parsed, digests = ParsedFeed("", (), error=clean_text(error)[:500]), {}
             took = time.perf_counter() - started
             if parsed.error:
                 status = replace(status, error=parsed.error, parse_seconds=took, body_hash="")

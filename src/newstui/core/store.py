@@ -26,15 +26,21 @@ Two processes (the open reader and a ``newstui refresh`` from cron): writers tak
 re-read any file another process replaced (each cached copy is keyed by inode, size and mtime), so
 neither loses the other's articles; flags go through the journal, which both append to.
 
+A damaged file (cut short or garbled by something else: a copy that stopped half way, a disk
+error) is reported as :class:`StoreCorrupt`; a store opened with ``recover=True`` (the reader,
+``newstui refresh``) moves it aside instead (``<file>.damaged-<time>``, kept for the user), starts
+that file afresh and says so in :attr:`Store.recovered`, in words that tell what came back and how.
+
 Nothing outside this module (and its helpers) sees TinyDB or these layouts.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -48,7 +54,7 @@ from newstui.core.body_shards import BodyShards
 from newstui.core.flag_journal import Flags
 from newstui.core.headline_table import HeadlineTable
 from newstui.core.models import Article, FeedStatus, FullText
-from newstui.core.storage import AtomicOrjsonStorage, StoreCorrupt
+from newstui.core.storage import AtomicOrjsonStorage, StoreCorrupt, move_aside
 from newstui.core.related import TermStats, digest_terms
 from newstui.core.text import html_to_line
 from newstui.core.story_book import STATE, StoryBook, canonical_key
@@ -110,6 +116,48 @@ class StoreError(Exception):
     """The store can't be opened or written; the message says which file and why."""
 
 
+def _why(exc: OSError) -> str:
+    """An OSError in words a reader can act on (the store on disk is unchanged by a failed write)."""
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full (free some space and try again; the store on disk is unchanged)"
+    if exc.errno == errno.EDQUOT:
+        return "the disk quota is used up (free some space; the store on disk is unchanged)"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return (f"{exc.strerror or exc}{where}: the data directory is not writable (check its "
+                "permissions, or point --db / NEWSTUI_DATA_DIR elsewhere; the store on disk is unchanged)")
+    return str(exc.strerror or exc)
+
+
+def _short(problem: str, path: Path) -> str:
+    """What is wrong with a damaged file, without its path (the message names it already)."""
+    return problem.removeprefix(f"{path} ")
+
+
+class _Shards(BodyShards):
+    """Body shards whose damaged files the store can move aside (see :meth:`Store._recover`)."""
+
+    def __init__(self, folder: Path, recover: Callable[[str, int, StoreCorrupt], bool]) -> None:
+        super().__init__(folder)
+        self._recover_shard = recover
+
+    def read(self, feed: str, chunk: int) -> dict[str, dict[str, Any]]:
+        try:
+            return super().read(feed, chunk)
+        except StoreCorrupt as exc:
+            if not self._recover_shard(feed, chunk, exc):
+                raise
+        return super().read(feed, chunk)
+
+    def get(self, feed: str, chunk: int, article_id: str) -> dict[str, Any] | None:
+        try:
+            return super().get(feed, chunk, article_id)
+        except StoreCorrupt as exc:
+            if not self._recover_shard(feed, chunk, exc):
+                raise
+        return super().get(feed, chunk, article_id)
+
+
 class Store:
     def __init__(
         self,
@@ -117,34 +165,50 @@ class Store:
         *,
         check: bool = True,
         classifier: TopicClassifier | None = None,
+        recover: bool = False,
     ) -> None:
         """Open (or create) the store. ``check`` reads the headline file at once, so a damaged
         one is reported now (``newstui refresh`` skips that: a refresh where nothing changed
         never needs it). ``classifier`` matches the ``[topics.NAME]`` rules as articles are
-        stored (see :mod:`newstui.core.topics`)."""
+        stored (see :mod:`newstui.core.topics`). ``recover``: a damaged file is moved aside and
+        started afresh (see :attr:`recovered`), not reported as :class:`StoreCorrupt`."""
         self.path = Path(path)
         self.classifier = classifier
+        self.recover = recover
+        # What recovery did, in words for the reader (each also handed to ``on_recovered``).
+        self.recovered: list[str] = []
+        self.on_recovered: Callable[[str], None] | None = None
+        self._depth = 0  # re-entry of _locked: only the outermost holder takes the flock
         stem, suffix = self.path.stem, self.path.suffix or ".json"
         folder = self.path.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
             self._lock_file = open(self.path.with_name(self.path.name + ".lock"), "a+b")  # noqa: SIM115
         except OSError as exc:
-            raise StoreError(f"cannot open the store at {self.path}: {exc.strerror or exc}") from exc
+            raise StoreError(f"cannot open the store at {self.path}: {_why(exc)}") from exc
         self._thread_lock = threading.RLock()
-        self._db = TinyDB(self.path, storage=AtomicOrjsonStorage)
+        recover_file = self._recover
+        self._db = TinyDB(self.path, storage=AtomicOrjsonStorage, recover=recover_file)
         self._storage: AtomicOrjsonStorage = self._db.storage  # type: ignore[assignment]
         self.status_path = folder / f"{stem}.feeds{suffix}"
-        self._status_db = TinyDB(self.status_path, storage=AtomicOrjsonStorage)
+        self._status_db = TinyDB(self.status_path, storage=AtomicOrjsonStorage, recover=recover_file)
         self._status_storage: AtomicOrjsonStorage = self._status_db.storage  # type: ignore[assignment]
         self._feeds = self._status_db.table(FEEDS, cache_size=0)
-        self._details_file = AtomicOrjsonStorage(folder / f"{stem}.details{suffix}")
-        self._pages_file = AtomicOrjsonStorage(folder / f"{stem}.pages{suffix}")
-        self.shards = BodyShards(folder / f"{stem}.bodies")
-        self.flags = Flags(folder / f"{stem}.flags{suffix}", folder / f"{stem}.flags.log",
-                           folder / f"{stem}.flags.lock")
+        self._details_file = AtomicOrjsonStorage(folder / f"{stem}.details{suffix}", recover_file)
+        self._pages_file = AtomicOrjsonStorage(folder / f"{stem}.pages{suffix}", recover_file)
+        self.shards = _Shards(folder / f"{stem}.bodies", self._recover_shard)
+        self._flags_path = folder / f"{stem}.flags{suffix}"
+        self.flags = Flags(self._flags_path, folder / f"{stem}.flags.log", folder / f"{stem}.flags.lock",
+                           recover=recover_file)
         with self._locked():
+            if recover and check:
+                # The small files too, so what recovery did is known (and said) at start.
+                self._status_storage.read()
+                self._pages_file.read()
+                self.flags.current()
             if not check and (self.status_path.exists() or not self.path.exists()):
+                if recover and not self._storage.looks_whole():
+                    self._storage.read()  # damaged: moved aside now, and said, not at the write
                 return
             data = self._storage.read() or {}  # read once now, so a corrupt file is reported at open
             old = data.get(FEEDS)
@@ -158,17 +222,143 @@ class Store:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        """One writer at a time, across threads and processes."""
+        """One writer at a time, across threads and processes (re-entrant in one thread)."""
         with self._thread_lock:
-            fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_EX)
+            if self._depth == 0:
+                fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_EX)
+            self._depth += 1
             try:
                 yield
             except StoreCorrupt:
                 raise
             except OSError as exc:
-                raise StoreError(f"cannot write the store at {self.path}: {exc.strerror or exc}") from exc
+                raise StoreError(f"cannot write the store at {self.path}: {_why(exc)}") from exc
             finally:
-                fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_UN)
+                self._depth -= 1
+                if self._depth == 0:
+                    fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_UN)
+
+    # -- recovery from a damaged file ----------------------------------------------------------
+
+    def _recover(self, storage: AtomicOrjsonStorage, problem: str) -> bool:
+        """Move a damaged file aside (``recover=True`` only) and say what that means.
+        True when the read can be tried again (the file moved, or was replaced meanwhile)."""
+        if not self.recover:
+            return False
+        name = storage.path.name
+        flags = storage.path == self._flags_path
+        # The flags file is read under the flag lock, which is taken after the store's lock,
+        # never before it: its recovery takes only the flag lock (no lock-order inversion).
+        with self.flags.locked() if flags else self._locked():
+            try:
+                aside = move_aside(storage.path, storage.damaged_stamp)
+            except OSError:
+                return False  # a read-only directory: report the damage as it is
+            if aside is None:
+                return True  # gone, or another process wrote a new one: read that
+            if storage is self._storage:
+                # The details are worked out from the headlines: a new store starts without them.
+                details = self._details_file
+                details.forget()
+                moved = move_aside(details.path, None) if details.path.exists() else None
+                also = f" (and {details.path.name} to {moved.name})" if moved else ""
+                self._forget_validators(None)
+                why = _short(problem, storage.path)
+                note = (f"The article store {storage.path} was damaged: it {why}. It was moved "
+                        f"aside to {aside.name}{also}, and a new store was started: the next refresh "
+                        "brings back the articles your feeds still list; read and starred marks are kept. "
+                        f"The damaged copy stays in {aside.parent} until you delete it.")
+            elif storage is self._status_storage:
+                note = (f"The feed status file {name} was damaged and was moved aside to {aside.name}: "
+                        "every feed is fetched in full on the next refresh; no article was lost.")
+            elif storage is self._details_file:
+                self._rebuild_details()
+                note = (f"The related-articles index {name} was damaged and was moved aside to "
+                        f"{aside.name}; it was rebuilt from the stored articles; no article was lost.")
+            elif storage is self._pages_file:
+                note = (f"The page index {name} was damaged and was moved aside to {aside.name}: fetched "
+                        "pages relate articles by the feed's words until they are fetched again; no "
+                        "article was lost.")
+            elif flags:
+                note = (f"The read/starred file {name} was damaged and was moved aside to {aside.name}: "
+                        "marks made before the last time the reader was closed are lost (the damaged "
+                        "copy is kept); later ones were kept.")
+            else:
+                note = f"{storage.path} was damaged and was moved aside to {aside.name}."
+        self._say(note)
+        return True
+
+    def _recover_shard(self, feed: str, chunk: int, exc: StoreCorrupt) -> bool:
+        """A damaged body shard: moved aside; its articles keep their headlines, and their
+        digests are forgotten so the next refresh stores again the text of those still listed."""
+        if not self.recover:
+            return False
+        path = self.shards.path(feed, chunk)
+        with self._locked():
+            try:
+                aside = move_aside(path, None)
+            except OSError:
+                return False
+            self.shards.forget()
+            if aside is None:
+                return True
+            with self._editing():
+                data = self._storage.read() or {}
+                docs = (data.get(HEADLINES) or {}).values()
+                doc = next((d for d in docs if d.get("feed") == feed), None)
+                ids = {aid for aid, c in zip(doc["id"], doc["chunk"]) if c == chunk} if doc else set()
+                details_data = self._details_file.read() or {}
+                for details in (details_data.get(DETAILS_TABLE) or {}).values():
+                    if details.get("feed") == feed:
+                        for aid in ids:
+                            details.get("hash", {}).pop(aid, None)
+                self._details_file.write(details_data)
+                self._forget_validators({feed})
+        self._say(f"The text of {len(ids)} articles of {feed} ({path.name}) was damaged and was moved "
+                  f"aside to {aside.name}: their headlines stay, and the next refresh brings back the "
+                  "text of those the feed still lists.")
+        return True
+
+    def _forget_validators(self, feeds: set[str] | None) -> None:
+        """Make the next refresh fetch and parse ``feeds`` (None: every feed) in full, and soon:
+        no conditional GET, no "same body as last time", due now (a Retry-After still holds)."""
+        data = self._status_storage.read() or {}
+        docs = [d for d in (data.get(FEEDS) or {}).values()
+                if feeds is None or d.get("feed") in feeds]
+        for doc in docs:
+            doc.update(etag=None, last_modified=None, body_hash="")
+            if doc.get("next_due"):
+                doc["next_due"] = doc.get("checked_at")
+        if docs:
+            self._status_storage.write(data)
+
+    def _say(self, note: str) -> None:
+        self.recovered.append(note)
+        if self.on_recovered is not None:
+            self.on_recovered(note)
+
+    def _rebuild_details(self) -> None:
+        """The details file again, from the headlines and the bodies (after it was damaged)."""
+        data = self._storage.read() or {}
+        docs = {}
+        for n, doc in enumerate((data.get(HEADLINES) or {}).values(), 1):
+            feed = doc["feed"]
+            bodies: dict[int, dict[str, dict[str, Any]]] = {}
+            terms, links, hashes, canon = {}, {}, {}, {}
+            for i, aid in enumerate(doc["id"]):
+                chunk = doc["chunk"][i]
+                if chunk not in bodies:
+                    bodies[chunk] = self.shards.read(feed, chunk)
+                record = bodies[chunk].get(aid) or {}
+                article = Article(aid, feed, doc["title"][i], summary=record.get("summary", ""),
+                                  content=record.get("content", ""))
+                terms[aid] = self._digest(article)[1]
+                links[aid] = record.get("link", "")
+                canon[aid] = canonical_key(links[aid], record.get("canonical", ""))
+                if record:
+                    hashes[aid] = body_hash(record)
+            docs[str(n)] = {"feed": feed, "terms": terms, "link": links, "hash": hashes, "canon": canon}
+        self._details_file.write({DETAILS_TABLE: docs})
 
     @contextmanager
     def _editing(self) -> Iterator[None]:
@@ -332,7 +522,7 @@ class Store:
         try:
             self.flags.set(ids, read=read, starred=starred)
         except OSError as exc:
-            raise StoreError(f"cannot write the flags of the store at {self.path}: {exc.strerror or exc}") from exc
+            raise StoreError(f"cannot write the flags of the store at {self.path}: {_why(exc)}") from exc
 
     # -- writing -------------------------------------------------------------------------------
 
