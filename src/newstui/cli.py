@@ -8,7 +8,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -101,7 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feed", help="only articles from this feed (its name in feeds.toml)")
     p.add_argument("--unread", action="store_true", help="only unread articles")
     p.add_argument("--starred", action="store_true", help="only starred articles")
-    p.add_argument("--search", metavar="WORDS", default="", help="only titles containing every word")
+    p.add_argument("--search", metavar="QUERY", default="",
+                   help='words, "exact phrases", -excluded, feed:NAME, topic:NAME, after:2026-05-01, '
+                   "before:3d (see docs/search.md); ranked by relevance, then newest first")
+    p.add_argument("--view", metavar="NAME", help="a saved [views.NAME] of feeds.toml (other options add to it)")
+    p.add_argument("--muted", action="store_true", help="only the articles [mute] rules hide")
     p.add_argument("--limit", type=int, default=0, help="at most this many (0: all)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument("--stories", action="store_true",
@@ -137,16 +141,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help="title, byline, date, site, url, words, is_article, reason, text, links, see_also")
     p.add_argument("--width", type=int, default=0, help="wrap width (default: the terminal's)")
+    from newstui.cli_feeds import add_commands
+
+    add_commands(command)  # import, export, add, completion: the feeds file (see cli_feeds.py)
     return parser
 
 
 def open_services(
-    args: argparse.Namespace, *, fill_demo: bool = True, check_store: bool = True
+    args: argparse.Namespace, *, fill_demo: bool = True, check_store: bool = True,
+    recover: bool = False,
 ) -> Services:
     """Config and store from --config/--db/--demo (see core.paths for the defaults).
 
     With --demo the sample feeds are refreshed into the temporary store at once (they are local
     files), unless ``fill_demo`` is False (``newstui --demo refresh`` does that itself).
+    ``recover``: a damaged store file is moved aside and started afresh (the reader and
+    ``refresh`` do this; the read-only commands report the damage and change nothing).
     """
     from newstui.core.paths import resolve_config_path, resolve_db_path
 
@@ -162,11 +172,13 @@ def open_services(
         db_path = Path(db_arg) if db_arg else folder / "newstui.json"
     else:
         config_path = resolve_config_path(config_arg)
+        db_path = None
+    config = load_config(config_path)  # first: a bad config leaves no trace, not even a data dir
+    if db_path is None:
         db_path = resolve_db_path(db_arg)
-    config = load_config(config_path)
     from newstui.core.topics import TopicClassifier
 
-    store = Store(db_path, check=check_store, classifier=TopicClassifier(config))
+    store = Store(db_path, check=check_store, classifier=TopicClassifier(config), recover=recover)
     if demo and fill_demo:
         from newstui.core.refresh import refresh_all
 
@@ -185,15 +197,28 @@ def cmd_read(args: argparse.Namespace) -> int:
     # frame only delays it (~0.1 s at 100k articles). The app turns collection back on, with
     # everything made so far frozen out of it, once the first frame is on screen.
     gc.disable()
-    services = open_services(args)
+    services = open_services(args, recover=True)
     from newstui.ui.app import make_app
 
     app = make_app(
         services.config, services.store, refresh_on_start=not (args.no_refresh or services.demo)
     )
+    show_repairs(app, services.store)
     app.run()
     services.store.close()
     return app.return_code or 0
+
+
+def show_repairs(app, store: Store) -> None:  # noqa: ANN001 - a NewsApp (Textual imported lazily)
+    """What the store's recovery did (a damaged file moved aside), as notifications in the
+    reader: at start and whenever it happens later. Plain text: paths are never markup."""
+
+    def tell(note: str) -> None:  # thread-safe; shown once the screen is up if called before
+        app.notify(note, title="The store was repaired", severity="warning", timeout=60, markup=False)
+
+    for note in store.recovered:
+        tell(note)
+    store.on_recovered = tell
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -202,7 +227,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from newstui.core.refresh import FeedResult, prefetch_pages, refresh_all
 
     # The article file is only read if a feed brought something to store.
-    services = open_services(args, fill_demo=False, check_store=False)
+    services = open_services(args, fill_demo=False, check_store=False, recover=True)
+    services.store.on_recovered = lambda note: print(f"newstui: {note}", file=sys.stderr, flush=True)
+    for note in services.store.recovered:  # what opening the store repaired
+        services.store.on_recovered(note)
     config = services.config
     feeds = None
     if args.feed:
@@ -243,19 +271,47 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from newstui.core.library import Filter, Library
 
+    from datetime import datetime
+
+    from newstui.core.search import QueryError, parse_query
+
     services = open_services(args)
     library = Library(services.config, services.store)
-    view = Filter(
-        topic=args.topic, feed=args.feed, unread_only=args.unread, starred=args.starred, query=args.search,
-        stories=args.stories,
+    try:
+        parse_query(args.search)
+    except QueryError as problem:
+        print(f"newstui: --search {args.search!r}: {problem}", file=sys.stderr)
+        return 2
+    view = Filter(stories=args.stories)
+    if args.view:
+        found = library.view(args.view, datetime.now().astimezone(), view)
+        if found is None:
+            names = ", ".join(v.name for v in services.config.views) or "none: add [views.NAME] tables"
+            print(f"newstui: no saved view {args.view!r} in {services.config.path} (views: {names})",
+                  file=sys.stderr)
+            return 2
+        view = found
+    view = replace(
+        view, topic=args.topic, feed=args.feed, unread_only=args.unread or view.unread_only,
+        starred=args.starred or view.starred, muted=args.muted,
+        query=" ".join(q for q in (view.query, args.search) if q),
     )
+    if args.search and not library.wait_for_search():
+        print("newstui: the search index is not ready: titles searched only", file=sys.stderr)
     articles = library.headlines(view)
     if args.limit > 0:
         articles = articles[: args.limit]
     out = sys.stdout
     if args.json:
         for article in articles:
-            _json_line(out, article_json(article, library.link(article.id)))
+            data = article_json(article, library.link(article.id))
+            full = library.get(article.id)
+            if full is not None:
+                reasons = library.explain(full)
+                data["topic_reasons"] = [{"topic": r.topic, "source": r.source, "detail": r.detail}
+                                         for r in reasons if r.topic]
+                data["muted_by"] = next((r.detail for r in reasons if r.source == "mute"), None)
+            _json_line(out, data)
         return 0
     for article in articles:
         marker = " " if article.read else "●"
@@ -335,7 +391,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 1
     article = library.get(found.id)
     assert article is not None
-    view = render_article(article)
+    view = render_article(article, reasons=library.explain(article))
     width = args.width or shutil.get_terminal_size((80, 24)).columns
     if args.json:
         text = view.body.plain(width)
@@ -429,8 +485,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except StoreCorrupt as exc:
         print(f"newstui: the article store is damaged: {exc}\n"
-              "Move that file aside (your feeds.toml is not affected) and run newstui again; it will "
-              "start a new store and refresh.", file=sys.stderr)
+              "Nothing was changed. Open the reader (newstui) or run newstui refresh: they move the "
+              "damaged file aside (kept as <file>.damaged-<time>) and start it afresh, keeping read "
+              "and starred marks; or move it aside yourself. Your feeds.toml is not affected.",
+              file=sys.stderr)
         return 2
     except StoreError as exc:
         print(f"newstui: {exc}", file=sys.stderr)

@@ -130,3 +130,10 @@ async def wait_until(pilot: Pilot, condition: Callable[[], object], timeout: flo
 def notifications(app: App) -> list[tuple[str, str]]:
     """(message, severity) of the notifications the app has shown (kept even when toasts are off)."""
     return [(n.message, n.severity) for n in app._notifications]
+
+
+async def search_ready(pilot: Pilot) -> None:
+    """The search index brought up to the store (the reader does it in a thread after its first
+    paint; until then a search looks at titles only): a search typed now answers from it."""
+    main_screen(pilot.app).library.wait_for_search()
+    await pilot.pause()

@@ -15,6 +15,7 @@ from pilot_helpers import (
     notifications,
     option_text,
     option_texts,
+    search_ready,
     screen_text,
     write_rss,
 )
@@ -72,7 +73,8 @@ async def test_first_paint_comes_from_the_store_without_a_refresh(reader):
 
         japan = sum("japan" in a.topics for a in articles)
         assert japan >= 5  # the earthquake, the rate rise, the chip factory, the comet, ...
-        assert option_texts(topics)[:3] == ["All 36", "★ Starred", f"japan {japan}"]
+        morning = sum(bool({"asia", "security"} & set(a.topics)) for a in articles)  # [views.morning]
+        assert option_texts(topics)[:4] == ["All 36", "★ Starred", f"◇ morning {morning}", f"japan {japan}"]
         assert topics.highlighted == 0
         assert option_texts(related) == ["Open an article to see related stories."]
         assert related.get_option_at_index(0).disabled
@@ -254,6 +256,12 @@ async def test_topics_filter_the_headlines(reader):
         await pilot.pause()
         assert list(headlines.articles) == []
         assert status.plain.startswith("★ starred · 0 shown")
+
+        await pilot.press("j")  # the saved view: asia or security, unread
+        await pilot.pause()
+        morning = [a for a in main_screen(app).library.headlines() if {"asia", "security"} & set(a.topics)]
+        assert list(headlines.articles) == morning
+        assert status.plain == f"view morning · unread only · {len(morning)} shown · {len(morning)} unread"
 
         await pilot.press("j")  # japan
         await pilot.pause()
@@ -447,6 +455,7 @@ async def test_slash_searches_titles_enter_keeps_escape_clears(reader):
         _, headlines, _, _, status = panes(app)
         search = app.screen.query_one("#search", Input)
         assert app.focused is not search and search.value == ""
+        await search_ready(pilot)
 
         await pilot.press("slash")
         assert app.focused is search
@@ -455,7 +464,7 @@ async def test_slash_searches_titles_enter_keeps_escape_clears(reader):
         assert search.value == "COMET"
         titles = [a.title for a in headlines.articles]
         assert titles == [COMET, COMET_RELATED]
-        assert reader.opened == [] and status.plain.endswith("36 unread")  # o and m did nothing
+        assert reader.opened == [] and status.plain.endswith("2 shown · 2 unread")  # o and m did nothing
         assert "search “COMET”" in status.plain
 
         await pilot.press("enter")
@@ -477,12 +486,14 @@ async def test_escape_while_typing_clears_the_search(reader):
     async with app.run_test(size=SIZE) as pilot:
         _, headlines, _, _, _ = panes(app)
         search = app.screen.query_one("#search", Input)
+        await search_ready(pilot)
         await pilot.press("slash", *"chip fab")
         await pilot.pause()
-        # every word, in any order, anywhere in the title
-        assert [a.title for a in headlines.articles] == [
-            "Kestrel's Kumamoto fab opens as chip subsidies race heats up"
-        ]
+        # every word, in any order, in the title or the text ("fab" still being typed: "fabs"
+        # too); the articles with them all in the title first
+        titles = [a.title for a in headlines.articles]
+        assert titles[0] == "Kestrel's Kumamoto fab opens as chip subsidies race heats up"
+        assert len(titles) == 3 and "Inside the Kumamoto chip factory: water, light and a lot of robots" in titles
         await pilot.press("escape")
         await pilot.pause()
         assert app.focused is not search and search.value == ""

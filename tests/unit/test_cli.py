@@ -71,7 +71,8 @@ def test_list_plain_and_json_with_filters(capsys, setup):
         "Tokyo earthquake: trains resume after magnitude 6.1 tremor",
         "Strong earthquake shakes Tokyo, no tsunami warning",
     ]
-    assert set(rows[0]) == {"id", "feed", "title", "link", "published", "topics", "read", "starred", "story", "copies"}
+    assert set(rows[0]) == {"id", "feed", "title", "link", "published", "topics", "read", "starred", "story", "copies",
+                            "topic_reasons", "muted_by"}
     assert rows[0]["published"] == "2026-11-24T09:00:00+00:00"
     assert rows[0]["topics"] == ["asia", "japan"] and rows[0]["read"] is False
 

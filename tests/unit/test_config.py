@@ -258,7 +258,8 @@ urll = "https://nhk.example/rss"
     err = error_for(path)
     assert str(err) == (
         f"{path}:7: feed #2 \"NHK World\": unknown key 'urll' — did you mean 'url'? "
-        "Valid keys: name, url, topics, enabled, refresh_minutes, max_articles, max_age_days, full_text."
+        "Valid keys: name, url, topics, enabled, refresh_minutes, max_articles, max_age_days, full_text, "
+        "categories, exclude_topics."
     )
     assert err.line == 7
 

@@ -10,6 +10,7 @@ whose links become the view's ``see_also``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -23,12 +24,15 @@ from newstui.core.dates import long_date
 from newstui.core.fulltext import without_title
 from newstui.core.models import Article, FullText
 from newstui.core.render import Link, RenderedHTML, render_html
+from newstui.core.search import Query, highlight_spans
+from newstui.core.topics import TopicReason
 
 if TYPE_CHECKING:
     from newstui.core.boilerplate import Cleaned
 
 NO_TEXT = Text("The feed gives no text for this article: press o to open its link.", style="dim italic")
 WORDS_PER_MINUTE = 230
+MATCH_STYLE = "reverse"  # a search's words in the article (a style every theme can show)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -51,13 +55,16 @@ class ArticleView:
 
 
 def render_article(article: Article, *, loading: str | None = None, failed: FullText | None = None,
-                   offer: str = "", source_note: bool = True) -> ArticleView:
+                   offer: str = "", source_note: bool = True, reasons: Sequence[TopicReason] = (),
+                   highlight: Query | None = None) -> ArticleView:
     """Build the view; every piece of article text is appended as plain text, never markup.
 
     ``loading``: the page is being fetched (why, e.g. the teaser reason, or ""); ``failed``: a fetch this
     session that failed and was not stored; ``offer``: why fetching the page would help, when it
     is not fetched by itself (shown with the key that does it). ``source_note`` False leaves out
     the line that says where the text comes from (``newstui extract`` has no reader keys).
+    ``reasons``: why it has each topic (and which rule mutes it), shown under the title instead
+    of the bare topic names. ``highlight``: a search whose words are marked in the title and text.
     """
     full = article.full_text
     page = full is not None and full.ok and bool(full.html)
@@ -72,7 +79,10 @@ def render_article(article: Article, *, loading: str | None = None, failed: Full
         body = render_html(cleaned.html, base_url=article.link)
         see_also = _unique(cleaned.see_also)
         words = len(_TAG.sub(" ", cleaned.html).split())
-    header = _header(article, full if page else None, words)
+    header = _header(article, full if page else None, words, reasons)
+    if highlight is not None and highlight.has_text:
+        _mark(header, highlight)
+        body = _marked(body, highlight)
     note = _note(article, full if page else None, loading, failed, offer)
     if note.plain and source_note:
         header.append("\n")
@@ -80,7 +90,8 @@ def render_article(article: Article, *, loading: str | None = None, failed: Full
     return ArticleView(article, header, body, see_also, page)
 
 
-def _header(article: Article, full: FullText | None, words: int) -> Text:
+def _header(article: Article, full: FullText | None, words: int,
+            reasons: Sequence[TopicReason] = ()) -> Text:
     header = Text()
     header.append(article.title or (full.title if full else "") or "(untitled)", style="bold")
     header.append("\n")
@@ -100,10 +111,26 @@ def _header(article: Article, full: FullText | None, words: int) -> Text:
     if article.link:
         header.append("\n")
         header.append(article.link, style="underline blue")
-    if article.topics:
+    shown = [r for r in reasons if r.topic]
+    if shown:
+        header.append("\n")
+        header.append("topics: ", style="dim")
+        by_topic: dict[str, list[TopicReason]] = {}
+        for reason in shown:
+            by_topic.setdefault(reason.topic, []).append(reason)
+        for n, (topic, why) in enumerate(by_topic.items()):
+            if n:
+                header.append(" · ", style="dim")
+            header.append(topic, style="magenta")
+            header.append(" (" + "; ".join(r.describe() for r in why) + ")", style="dim")
+    elif article.topics:
         header.append("\n")
         header.append("topics: ", style="dim")
         header.append(", ".join(article.topics), style="magenta")
+    muted = next((r for r in reasons if r.source == "mute"), None)
+    if muted is not None:
+        header.append("\n")
+        header.append("⊘ hidden: " + muted.describe(), style="yellow")
     flags = [s for s, on in (("★ starred", article.starred), ("unread", not article.read)) if on]
     if flags:
         header.append("  ")
@@ -147,3 +174,17 @@ def _unique(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
         if url.lower().startswith(("http://", "https://")):  # as the references: no file: or javascript:
             seen.setdefault(url, (url, text))
     return tuple(seen.values())
+
+
+def _mark(text: Text, query: Query) -> None:
+    """Mark where the search's words are in ``text`` (in place)."""
+    for start, end in highlight_spans(query, text.plain):
+        text.stylize(MATCH_STYLE, start, end)
+
+
+def _marked(body: RenderableType, query: Query) -> RenderableType:
+    """The body with the search's words marked in each of its text blocks."""
+    for block in getattr(body, "blocks", ()):
+        if isinstance(block, Text):
+            _mark(block, query)
+    return body

@@ -10,7 +10,8 @@ Every problem raises :class:`ConfigError`. Its ``str()`` is the whole message fo
 form ``path:LINE: where: what is wrong — what to do``: it names the file, the line (when the
 problem can be located), the feed (number and name) or table, the key, what was expected and what
 was found, and how to fix it. Only the first problem is reported, always the same one for the same
-file (top-level keys, then ``[settings]``, then ``[topics.*]``, then the feeds in order).
+file (control characters anywhere, then top-level keys, then ``[settings]``, then ``[topics.*]``,
+then the feeds in order). Nothing is applied unless the whole file is valid.
 """
 
 from __future__ import annotations
@@ -23,25 +24,30 @@ from typing import Any
 
 from newstui.core.config_lines import index_lines
 from newstui.core.config_values import (
+    MAX_ARTICLES,
+    MAX_DAYS,
+    MAX_MINUTES,
     SETTINGS_KEYS,
     Invalid,
+    bad_character,
     choice_value,
     describe,
     feed_url,
     setting_value,
     suggest,
     url_key,
+    visible,
 )
+from newstui.core import config_rules as rules
 from newstui.core.models import FULL_TEXT_MODES, Config, Feed, Settings, TopicRule
 
 __all__ = ["ConfigError", "load_config", "normalise_topic"]
 
 DOCS_HINT = "see docs/feeds-toml.md"
 
-TOP_LEVEL_KEYS = ("settings", "topics", "feed")
+TOP_LEVEL_KEYS = ("settings", "topics", "feed", "mute", "views")
 FEED_KEYS = ("name", "url", "topics", "enabled", "refresh_minutes", "max_articles", "max_age_days",
-             "full_text")
-TOPIC_KEYS = ("keywords",)
+             "full_text", "categories", "exclude_topics")
 
 
 class ConfigError(Exception):
@@ -186,22 +192,66 @@ class _Checker:
     # -- whole file
 
     def check(self, data: dict[str, Any]) -> Config:
+        self.check_characters(data, ())
         for key in data:
             if key not in TOP_LEVEL_KEYS:
                 raise self.error(
                     (key,),
                     "top level",
                     f"unknown table or key '{key}'{suggest(key, TOP_LEVEL_KEYS)} "
-                    "Write [settings], [topics.NAME] or [[feed]] blocks.",
+                    "Write [settings], [topics.NAME], [mute], [views.NAME] or [[feed]] blocks.",
                 )
         settings = self.check_settings(data.get("settings", {}))
-        topics = self.check_topics(data.get("topics", {}))
+        topics = rules.check_topics(self, data.get("topics", {}), normalise_topic)
+        mute = rules.check_mute(self, data.get("mute", {}))
+        views = rules.check_views(self, data.get("views", {}), normalise_topic)
         feeds = self.check_feeds(data.get("feed", []))
+        rules.check_feed_names(self, feeds, topics, mute, views)
         return Config(
             path=str(self.file),
             settings=settings,
             feeds=feeds,
             topics=topics,
+            mute=mute,
+            views=views,
+        )
+
+    def check_characters(self, value: Any, path: tuple[Any, ...]) -> None:
+        """No control, bidi or zero-width character in any key or string: names and topics are
+        shown on screen, URLs are fetched, and such characters hide text or drive the terminal."""
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self.plain_text(key, (*path, key), is_key=True)
+                self.check_characters(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                self.check_characters(item, (*path, index))
+        elif isinstance(value, str):
+            self.plain_text(value, path)
+
+    def plain_text(self, text: str, path: tuple[Any, ...], *, is_key: bool = False) -> None:
+        bad = bad_character(text)
+        if not bad:
+            return
+        names = [p for p in path if isinstance(p, str)]
+        if is_key:
+            what = f"the key '{visible(text)}'"
+        elif isinstance(path[-1], int) and names:
+            what = f"'{names[-1]}' item #{path[-1] + 1} ({describe(text)})"
+        else:
+            what = f"'{names[-1] if names else path[-1]}' ({describe(text)})"
+        if path[:1] == ("settings",):
+            where = "[settings]"
+        elif path[:1] == ("topics",) and len(path) > 2:
+            where = f"[topics.{visible(str(path[1]))}]"
+        elif path[:1] == ("feed",) and len(path) > 2 and isinstance(path[1], int):
+            where = f"feed #{path[1] + 1}"
+        else:
+            where = "top level"
+        raise self.error(
+            path, where,
+            f"{what} contains {bad}. Remove it: feeds.toml holds plain one-line text, and such "
+            "characters are invisible, reorder what is shown, or send commands to the terminal.",
         )
 
     # -- [settings]
@@ -231,63 +281,6 @@ class _Checker:
             return setting_value(key, value)
         except Invalid as problem:
             raise self.error(("settings", key), "[settings]", str(problem)) from None
-
-    # -- [topics.NAME]
-
-    def check_topics(self, table: Any) -> tuple[TopicRule, ...]:
-        if not isinstance(table, dict):
-            raise self.error(
-                ("topics",),
-                "topics",
-                f"expected a table of topic tables, found {describe(table)}. Write one "
-                '[topics.NAME] block per topic with keywords = ["...", ...] under it.',
-            )
-        merged: dict[str, list[str]] = {}
-        for raw_name, rule in table.items():
-            where = f"[topics.{raw_name}]"
-            path = ("topics", raw_name)
-            name = normalise_topic(raw_name)
-            if not name:
-                raise self.error(
-                    path,
-                    "[topics]",
-                    f"topic name {describe(raw_name)} is empty. Give the topic a name, "
-                    "e.g. [topics.climate].",
-                )
-            if not isinstance(rule, dict):
-                raise self.error(
-                    path,
-                    where,
-                    f"expected a table with a 'keywords' key, found {describe(rule)}. Write "
-                    f'[topics.{raw_name}] and on the next line keywords = ["...", ...].',
-                )
-            for key in rule:
-                if key not in TOPIC_KEYS:
-                    raise self.error(
-                        (*path, key), where, f"unknown key '{key}'{suggest(key, TOPIC_KEYS)}"
-                    )
-            keywords = rule.get("keywords", [])
-            kpath = (*path, "keywords")
-            if not isinstance(keywords, list):
-                raise self.error(
-                    kpath,
-                    where,
-                    f"'keywords' must be a list of strings, found {describe(keywords)}. "
-                    'Write e.g. keywords = ["Japan", "Tokyo"].',
-                )
-            bucket = merged.setdefault(name, [])
-            for number, word in enumerate(keywords, start=1):
-                if not isinstance(word, str) or not word.strip():
-                    raise self.error(
-                        kpath,
-                        where,
-                        f"'keywords' item #{number} must be a non-empty string, found "
-                        f'{describe(word)}. Remove it or write it in quotes, e.g. "Tokyo".',
-                    )
-                word = " ".join(word.split())
-                if word.lower() not in (w.lower() for w in bucket):
-                    bucket.append(word)
-        return tuple(TopicRule(name=n, keywords=tuple(k)) for n, k in merged.items())
 
     # -- [[feed]]
 
@@ -415,18 +408,21 @@ class _Checker:
             )
         # refresh_minutes
         minutes = entry.get("refresh_minutes")
-        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 0):
+        if minutes is not None and (
+            isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= MAX_MINUTES
+        ):
             raise self.error(
                 (*path, "refresh_minutes"),
                 label,
-                f"'refresh_minutes' must be a whole number of minutes, 0 or more, found "
+                f"'refresh_minutes' must be a whole number of minutes, 0 to {MAX_MINUTES:,} (a year), found "
                 f"{describe(minutes)}. Write e.g. refresh_minutes = 120 to refresh this feed every "
                 "two hours (0 = only when you press r), or delete the line to use [settings].",
             )
         keep = self.whole_number(entry, path, label, "max_articles", 1,
-                                 "max_articles = 200 to keep this feed's newest 200 articles")
+                                 "max_articles = 200 to keep this feed's newest 200 articles", MAX_ARTICLES)
         days = self.whole_number(entry, path, label, "max_age_days", 0,
-                                 "max_age_days = 30 to drop its articles a month after they were published (0 = never)")
+                                 "max_age_days = 30 to drop its articles a month after they were published (0 = never)",
+                                 MAX_DAYS)
         full_text = entry.get("full_text")
         if full_text is not None:
             try:
@@ -435,20 +431,30 @@ class _Checker:
                                          'full_text = "always", or delete the line to use [settings]')
             except Invalid as problem:
                 raise self.error((*path, "full_text"), label, str(problem)) from None
+        categories = entry.get("categories", True)
+        if not isinstance(categories, bool):
+            raise self.error((*path, "categories"), label,
+                             f"'categories' must be true or false, found {describe(categories)}. Write "
+                             "categories = false to ignore this feed's own categories as topics.")
+        excluded = tuple(normalise_topic(t) for t in rules.strings(
+            self, entry.get("exclude_topics", []), (*path, "exclude_topics"), label, "exclude_topics", '["sport"]'))
         return Feed(
             name=name, url=url, topics=tuple(topics), enabled=enabled, refresh_minutes=minutes,
-            max_articles=keep, max_age_days=days, full_text=full_text,
+            max_articles=keep, max_age_days=days, full_text=full_text, categories=categories,
+            exclude_topics=excluded,
         )
 
     def whole_number(self, entry: dict[str, Any], path: tuple[Any, ...], label: str, key: str,
-                     minimum: int, example: str) -> int | None:
-        """An optional per-feed whole number of at least ``minimum``."""
+                     minimum: int, example: str, maximum: int) -> int | None:
+        """An optional per-feed whole number from ``minimum`` to ``maximum``."""
         value = entry.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < minimum):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum
+        ):
             raise self.error(
                 (*path, key),
                 label,
-                f"'{key}' must be a whole number, {minimum} or more, found {describe(value)}. "
+                f"'{key}' must be a whole number, {minimum} to {maximum:,}, found {describe(value)}. "
                 f"Write e.g. {example}, or delete the line to use [settings].",
             )
         return value

@@ -13,54 +13,26 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from itertools import compress, filterfalse, repeat
-from operator import contains, eq
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from itertools import compress, filterfalse
 
+from newstui.core.filters import Filter, Places, TopicCount, view_filter
+from newstui.core.search import Query
+from newstui.core.search_index import IndexUnavailable, SearchIndex
+from newstui.core.search_sync import index_article, index_path, sync
 from newstui.core.models import Article, Config
 from newstui.core.related import RelatedIndex, RelatedStory
-from newstui.core.snapshot import FLIP, Headline, HeadlineRows, Snapshot
+from newstui.core.snapshot import Headline, HeadlineRows, Snapshot
 from newstui.core.store import Store
 from newstui.core.store_records import from_epoch, to_article
-from newstui.core.topics import TopicClassifier, normalise_topic
+from newstui.core.topics import TopicClassifier, TopicReason
 
-__all__ = ["Filter", "Headline", "HeadlineRows", "Library", "Snapshot", "TopicCount"]
+__all__ = ["Filter", "Headline", "HeadlineRows", "Library", "Snapshot", "TopicCount", "view_filter"]
 
 SMALL_STORE = 20_000
 SAME_STORY_ROWS = 50  # a story's newest articles listed as related (a story can hold hundreds)  # up to this many articles, stale topic matches are redone at load
-
-
-@dataclass(frozen=True, slots=True)
-class Filter:
-    """What the headline list shows. ``topic`` None means every topic."""
-
-    topic: str | None = None
-    starred: bool = False
-    unread_only: bool = False
-    query: str = ""
-    feed: str | None = None
-    stories: bool = False  # a story's articles folded into one row (its newest)
-    opened: frozenset[int] = frozenset()  # stories whose folded row is opened
-
-    def describe(self) -> str:
-        parts = ["★ starred" if self.starred else (self.topic or "all")]
-        if self.feed:
-            parts.append(f"feed {self.feed}")
-        if self.unread_only:
-            parts.append("unread only")
-        if self.stories:
-            parts.append("stories grouped")
-        if self.query:
-            parts.append(f"search “{self.query}”")
-        return " · ".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class TopicCount:
-    name: str
-    unread: int
-    total: int
 
 
 def _settle_heap() -> None:
@@ -116,8 +88,10 @@ class Library:
         self._related_lock = threading.Lock()
         self._flag_log: list[tuple[int, str, str, bool]] = []  # (seq, id, flag, value)
         self._seq = 0
-        self._memo: tuple[Filter, Sequence[int]] | None = None
+        self._search: SearchIndex | None = None
+        self._search_thread: threading.Thread | None = None
         self.snapshot = Snapshot(store, self._classifier)
+        self._filter = Places(self.snapshot, self._rank)
         _settle_heap()
         if self.stale_topics and len(self.snapshot) <= SMALL_STORE:
             self.reindex()
@@ -148,7 +122,7 @@ class Library:
                 snapshot.set_flag(n, name, value)
         self._flag_log = [e for e in self._flag_log if e[0] > since]
         self.snapshot = snapshot
-        self._memo = None
+        self._filter = Places(snapshot, self._rank)
         self._links = None
         self._related = None
         self._related_thread = None
@@ -206,10 +180,61 @@ class Library:
         several feeds) listed once, the newest copy; with ``view.stories`` each story folded
         into its newest article (the other articles follow it when the story is opened)."""
         snap = self.snapshot
-        places = self._unique(self._places(view))
+        places = self._unique(self._filter.of(view))
+        if self._filter.ranked:  # a search's results, best first: not grouped
+            return HeadlineRows(snap, places, ascending=False)
         if not view.stories or not snap.story_rows:
             return HeadlineRows(snap, places)
         return self._grouped(places, view.opened)
+
+    @property
+    def search_titles_only(self) -> bool:
+        """Whether the last search looked at titles only (the search index was not ready)."""
+        return self._filter.titles_only
+
+    # -- search ------------------------------------------------------------------------------
+
+    @property
+    def search_index(self) -> SearchIndex:
+        if self._search is None:
+            self._search = SearchIndex(index_path(self.store))
+        return self._search
+
+    def _rank(self, query: Query) -> list[str] | None:
+        """The ids matching a query's words, best first; None while the index can't answer."""
+        try:
+            return self.search_index.search(query).ids
+        except IndexUnavailable:
+            return None
+
+    def index_search(self, done: Callable[[str], None] | None = None) -> None:
+        """Bring the search index up to the store in a thread (at the first start, ~30 s for
+        100,000 articles; after a refresh, its new articles); then ``done(what was done)``."""
+        with self._related_lock:
+            if self._search_thread is not None and self._search_thread.is_alive():
+                return
+            self._search_thread = threading.Thread(target=self._sync_search, args=(done,),
+                                                   name="newstui-search", daemon=True)
+            self._search_thread.start()
+
+    def _sync_search(self, done: Callable[[str], None] | None) -> None:
+        try:
+            what = sync(self.search_index, self.store)
+        except Exception as exc:  # noqa: BLE001 - the reader goes on searching titles
+            what = f"the search index could not be updated: {exc}"
+        if what:
+            self._filter.forget()
+        if done is not None:
+            done(what)
+
+    def wait_for_search(self) -> bool:
+        """Bring the search index up to the store now (the CLI, before it searches); whether
+        it can answer."""
+        thread = self._search_thread
+        if thread is not None:
+            thread.join()
+        self._sync_search(None)
+        return self._rank(Query(words=("x",))) is not None
 
     def _unique(self, places: Sequence[int]) -> Sequence[int]:
         """``places`` with only the first copy of each article (C-level unless there are copies)."""
@@ -244,56 +269,52 @@ class Library:
             places = [q for p in places for q in (p, *following.get(p, ()))]
         return HeadlineRows(snap, places, _GroupFields(snap, folded, following), ascending=not following)
 
-    def _places(self, view: Filter) -> Sequence[int]:
-        """The display positions of the articles ``view`` shows. Every filter is a C-level pass
-        (compress over map) over columns in display order, walked in memory order: ~5 ms per
-        100,000 articles, where a Python loop over rows took ~40-80 ms."""
-        snap = self.snapshot
-        query = view.query.lower()
-        memo = self._memo
-        places: Sequence[int]
-        if (
-            memo is not None and query and memo[0].query and query.startswith(memo[0].query.lower())
-            and replace(memo[0], query="") == replace(view, query="")
-        ):
-            places = memo[1]  # typing on: the new matches are among the last ones
-        else:
-            if view.starred:
-                places = list(compress(range(len(snap)), snap.flags_in_order(snap.starred))) if snap.starred_rows else []
-            elif view.topic:
-                places = snap.topic_places(normalise_topic(view.topic))
-            else:
-                places = range(len(snap))
-            if view.feed:
-                feeds = snap.in_order("feeds")
-                places = list(compress(places, map(eq, map(feeds.__getitem__, places), repeat(view.feed))))
-            if view.unread_only:
-                unread = snap.flags_in_order(snap.read).translate(FLIP)
-                places = list(compress(places, map(unread.__getitem__, places)))
-        if query:
-            lows = snap.lows
-            for word in query.split():
-                found = map(contains, lows, repeat(word)) if isinstance(places, range) else \
-                    map(contains, map(lows.__getitem__, places), repeat(word))
-                places = list(compress(places, found))
-        self._memo = (view, places)
-        return places
-
-    def topic_counts(self) -> list[TopicCount]:
-        """Every topic with unread and total counts: declared topics first, then by size."""
+    def topic_counts(self, view: Filter | None = None) -> list[TopicCount]:
+        """Every topic with unread and total counts: declared topics first, then by size. With
+        ``view``, the counts over what its other filters (all but the topic) show."""
         snap = self.snapshot
         declared = list(self._classifier.declared)
         rest = sorted((t for t in snap.total if t not in declared), key=lambda t: (-snap.total[t], t))
-        return [TopicCount(t, snap.unread[t], snap.total[t]) for t in [*declared, *rest]]
+        if view is None or not _narrows(view):
+            return [TopicCount(t, snap.unread[t], snap.total[t]) for t in [*declared, *rest]]
+        unread, total, _, _ = self._filter.counts(view)
+        return [TopicCount(t, unread.get(t, 0), total.get(t, 0)) for t in [*declared, *rest]]
 
-    def counts(self) -> tuple[TopicCount, TopicCount]:
-        """(all articles, starred articles) with unread and total counts."""
+    def counts(self, view: Filter | None = None) -> tuple[TopicCount, TopicCount]:
+        """(all articles, starred articles) with unread and total counts; with ``view``, those
+        its other filters (all but the topic and starred) show."""
         snap = self.snapshot
-        starred = sum(1 for r in snap.starred_rows if not snap.read[r])
+        if view is not None and _narrows(replace(view, starred=False)):
+            _, _, unread, total = self._filter.counts(replace(view, starred=False))
+            _, _, s_unread, s_total = self._filter.counts(replace(view, starred=True))
+            return TopicCount("all", unread, total), TopicCount("starred", s_unread, s_total)
+        starred = sum(1 for r in snap.starred_rows if not snap.read[r] and r not in snap.muted_rows)
         return (
-            TopicCount("all", snap.unread_all, len(snap) - len(snap.secondary)),
-            TopicCount("starred", starred, len(snap.starred_rows)),
+            TopicCount("all", snap.unread_all, len(snap) - len(snap.secondary | snap.muted_rows)),
+            TopicCount("starred", starred, len(snap.starred_rows - snap.muted_rows)),
         )
+
+    def muted_count(self) -> int:
+        """How many articles [mute] hides."""
+        return len(self.snapshot.muted_rows)
+
+    def view_counts(self, now: datetime) -> list[TopicCount]:
+        """Each saved view of feeds.toml with the unread and total counts of what it shows."""
+        out = []
+        for view in self.config.views:
+            _, _, unread, total = self._filter.counts(view_filter(view, now))
+            out.append(TopicCount(view.name, unread, total))
+        return out
+
+    def view(self, name: str, now: datetime, base: Filter = Filter()) -> Filter | None:
+        """The filter of the saved view called ``name`` (None when there is none)."""
+        found = next((v for v in self.config.views if v.name == name), None)
+        return None if found is None else view_filter(found, now, base)
+
+    def explain(self, article: Article) -> list[TopicReason]:
+        """Why ``article`` has each of its topics, and which rule mutes it (see
+        :meth:`TopicClassifier.explain`)."""
+        return self._classifier.explain(article)
 
     # -- related -------------------------------------------------------------------------------
 
@@ -322,7 +343,11 @@ class Library:
         _settle_heap()
 
     def page_saved(self, article_id: str) -> None:
-        """The article's page text was stored: relate it by the page's words from now on."""
+        """The article's page text was stored: relate it and find it by the page's words from now
+        on."""
+        article = self.get(article_id)
+        if article is not None and self._search is not None:
+            index_article(self._search, article)
         digest = self.store.page_terms().get(article_id)
         if digest and self._related is not None:
             self._related.update(article_id, digest)
@@ -396,5 +421,9 @@ class Library:
                 self._seq += 1
                 self._flag_log.append((self._seq, article_id, name, value))
                 snap.set_flag(snap.row[article_id], name, value)
-        if self._memo is not None and (self._memo[0].unread_only or self._memo[0].starred):
-            self._memo = None  # those rows depend on flags
+        self._filter.flags_changed()
+
+
+def _narrows(view: Filter) -> bool:
+    """Whether ``view`` filters on more than its topic (so topic counts depend on it)."""
+    return replace(view, topic=None, stories=False, opened=frozenset(), view="") != Filter()

@@ -18,6 +18,8 @@ class Feed:
     max_articles: int | None = None  # overrides settings.max_articles_per_feed
     max_age_days: int | None = None  # overrides settings.max_age_days (0: keep forever)
     full_text: str | None = None  # "auto", "always" or "never"; overrides settings.full_text
+    categories: bool = True  # the articles' own categories give topics (false: ignored for this feed)
+    exclude_topics: tuple[str, ...] = ()  # topics this feed's articles never get, whatever gives them
 
 
 FULL_TEXT_MODES = ("auto", "always", "never")
@@ -25,10 +27,43 @@ FULL_TEXT_MODES = ("auto", "always", "never")
 
 @dataclass(frozen=True, slots=True)
 class TopicRule:
-    """A ``[topics.NAME]`` table: articles whose title or summary mention a keyword get the topic."""
+    """A ``[topics.NAME]`` table: articles whose title or summary mention a keyword (whole words,
+    any case) or match a regex get the topic, unless they mention an ``exclude`` word; ``feeds``
+    limits the rule to those feeds; ``aliases`` are other names of the topic (an article's
+    category "Technology" counts as the topic "tech")."""
 
     name: str
     keywords: tuple[str, ...] = ()
+    regex: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MuteRules:
+    """The ``[mute]`` table: articles that mention a keyword, match a regex or come from one of
+    the feeds are hidden (and the reader can show them, with the rule that hid each)."""
+
+    keywords: tuple[str, ...] = ()
+    regex: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.keywords or self.regex or self.feeds)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A ``[views.NAME]`` table: a saved filter, listed with the topics and in the palette."""
+
+    name: str
+    topics: tuple[str, ...] = ()  # any of them
+    feeds: tuple[str, ...] = ()  # any of them
+    unread: bool = False
+    starred: bool = False
+    search: str = ""
+    days: int = 0  # published in the last this many days (0: any time)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +91,8 @@ class Config:
     settings: Settings = field(default_factory=Settings)
     feeds: tuple[Feed, ...] = ()
     topics: tuple[TopicRule, ...] = ()
+    mute: MuteRules = field(default_factory=MuteRules)
+    views: tuple[View, ...] = ()
 
     def feed(self, name: str) -> Feed | None:
         return next((f for f in self.feeds if f.name == name), None)

@@ -21,7 +21,7 @@ from operator import and_, or_
 
 from newstui.core.store import Store
 from newstui.core.store_records import from_epoch
-from newstui.core.topics import TopicClassifier
+from newstui.core.topics import MUTED, TopicClassifier
 
 FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")  # read <-> unread, over a bytes column
 
@@ -123,11 +123,25 @@ class Snapshot:
         feed_mask = _Cache(lambda feed: mask(classifier.feed_topics(feed)))
         one_cat = _Cache(lambda cat: mask(classifier.category_topics(cat)))
         cat_mask = _Cache(lambda cats: reduce(or_, map(one_cat.__getitem__, cats.split("\x1f"))) if cats else 0)
-        kw_mask = _Cache(lambda kw: mask(kw.split("\x1f") if kw else ()))
+        kw_mask = _Cache(lambda kw: mask(classifier.matched_topics(kw)))
         # C-level maps over the columns; the caches compute a mask once per distinct value.
-        listed = list(map(or_, map(feed_mask.__getitem__, self.feeds), map(cat_mask.__getitem__, self.categories)))
+        feeds = self.feeds
+        cat_masks = map(cat_mask.__getitem__, self.categories)
+        if any(not classifier.uses_categories(f) for f in set(feeds)):  # feeds whose categories don't count
+            cat_masks = map(and_, cat_masks, map(_Cache(lambda f: -1 if classifier.uses_categories(f) else 0)
+                                                 .__getitem__, feeds))
+        listed = list(map(or_, map(feed_mask.__getitem__, feeds), cat_masks))
         matched = list(map(kw_mask.__getitem__, kws))
+        if any(classifier.excluded_topics(f) for f in set(feeds)):  # topics a feed's articles never get
+            keep = _Cache(lambda f: ~mask(classifier.excluded_topics(f)))
+            listed = list(map(and_, listed, map(keep.__getitem__, feeds)))
+            matched = list(map(and_, matched, map(keep.__getitem__, feeds)))
         self.masks = list(map(or_, listed, matched))
+        # Muted: by a [mute] feed, or a keyword or regex the store matched (an entry of kws).
+        muted_feed = _Cache(classifier.muted_feed)
+        muted_kw = _Cache(lambda kw: MUTED in kw)
+        self.muted = bytearray(map(or_, map(muted_feed.__getitem__, feeds), map(muted_kw.__getitem__, kws)))
+        self.muted_rows = {r for r in compress(range(n), self.muted)}
         self.names = sorted(self.bits, key=self.bits.__getitem__)
         self._row: dict[str, int] | None = None
         self.read = bytearray(map(read_ids.__contains__, self.ids)) if read_ids else bytearray(n)
@@ -139,15 +153,17 @@ class Snapshot:
         self._pos: list[int] | None = None
         self._in_order: dict[str, list] = {}
         self._topic_places: dict[str, list[int]] = {}
-        # An article stored through several feeds (copies) is counted once, as its newest copy.
+        # An article stored through several feeds (copies) is counted once, as its newest copy;
+        # a muted one is not counted.
         self.secondary: set[int] = set()
         read = self.read
         if any(self.dups):
             for rows in self.copies.values():
                 first = min(rows, key=lambda r: (-dates[r], r))  # the first of them newest first
                 self.secondary.update(r for r in rows if r != first)
+        if self.secondary or self.muted_rows:
             counted = bytearray(b"\x01") * n
-            for r in self.secondary:
+            for r in self.secondary | self.muted_rows:
                 counted[r] = 0
             listed, matched = list(compress(listed, counted)), list(compress(matched, counted))
             read = bytearray(compress(read, counted))
@@ -288,7 +304,7 @@ class Snapshot:
         column[r] = value
         if name == "starred":
             (self.starred_rows.add if value else self.starred_rows.discard)(r)
-        if name == "read" and r not in self.secondary:
+        if name == "read" and r not in self.secondary and r not in self.muted_rows:
             step = -1 if value else 1
             self.unread_all += step
             for t in self.topics(r):

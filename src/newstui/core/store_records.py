@@ -126,13 +126,14 @@ def record_to_full(doc: dict[str, Any] | None) -> FullText | None:
 
 
 def article_digest(article: Article, classifier: TopicClassifier | None) -> tuple[str, str]:
-    """(the ``[topics.NAME]`` rules it matches, ``\x1f``-joined; the words it is related by),
-    from title and text (the feed's full content when it sends one, else the summary). Made where
+    """(the ``[topics.NAME]`` and ``[mute]`` rules it matches, ``\x1f``-joined; the words it is
+    related by), from title and text (the feed's full content when it sends one, else the
+    summary). Made where
     the article is parsed (a refresh's parser workers, on the other cores) or, failing that, by
     the store when it is written."""
     summary = html_to_line(article.summary)
     text = html_to_line(article.content[: TEXT_CHARS * 2]) if article.content else summary
-    kw = classifier.keyword_topics(article.title, summary or text) if classifier else ()
+    kw = classifier.rule_matches(article.title, summary or text, article.feed) if classifier else ()
     return SEP.join(kw), digest_terms(article.title, text)
 
 

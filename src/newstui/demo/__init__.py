@@ -60,6 +60,10 @@ DEMO_TOPICS: dict[str, tuple[str, ...]] = {
     "security": ("ransomware", "vulnerability", "patch", "attackers"),
 }
 
+DEMO_ALIASES: dict[str, tuple[str, ...]] = {  # feed categories that mean one of the topics
+    "climate": ("Environment",),
+}
+
 # Dates in the feed files: RFC 822 in RSS 2.0, RFC 3339 in Atom and in Dublin Core (RSS 1.0).
 _RFC822 = re.compile(r"<(pubDate|lastBuildDate)>\s*([^<]+?)\s*</\1>")
 _RFC3339 = re.compile(r"<(published|updated|dc:date)>\s*([^<]+?)\s*</\1>")
@@ -142,7 +146,20 @@ def _config_text(directory: Path) -> str:
         "",
     ]
     for name, keywords in DEMO_TOPICS.items():
-        lines += [f"[topics.{name}]", f"keywords = {_toml_list(keywords)}", ""]
+        lines += [f"[topics.{name}]", f"keywords = {_toml_list(keywords)}"]
+        lines += [f"aliases = {_toml_list(DEMO_ALIASES[name])}"] if name in DEMO_ALIASES else []
+        lines += [""]
+    lines += [
+        "# Hidden articles: the topic list's last row shows them, and which rule hid each.",
+        "[mute]",
+        'keywords = ["horoscope", "celebrity"]',
+        "",
+        "# A saved view: listed under Starred in the topic list.",
+        "[views.morning]",
+        'topics = ["asia", "security"]',
+        "unread = true",
+        "",
+    ]
     for feed in DEMO_FEEDS:
         lines += [
             "[[feed]]",

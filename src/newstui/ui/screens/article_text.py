@@ -73,7 +73,9 @@ class ArticleText:
         if loading is None and failed is None and article.full_text is None and can_fetch(article):
             if self._mode(article) == "never":
                 offer = teaser_reason(article)
-        view = render_article(article, loading=loading, failed=failed, offer=offer)
+        query = self.view.parsed if self.view.query else None  # type: ignore[attr-defined]
+        view = render_article(article, loading=loading, failed=failed, offer=offer,
+                              reasons=self.library.explain(article), highlight=query)
         self.query_one(ArticlePane).show(view, keep_scroll=keep_scroll)  # type: ignore[attr-defined]
         return view
 

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
-from newstui.core.library import Filter, Headline, Library
+from newstui.core.library import Filter, Headline, Library, TopicCount
 from newstui.core.models import Feed
 from newstui.ui.messages import FeedRefreshed, RefreshFinished
 from newstui.ui.screens.article_text import ArticleText
@@ -38,9 +38,10 @@ from newstui.ui.widgets.keybar import KeyBar
 from newstui.ui.widgets.related import RelatedList
 from newstui.ui.widgets.search import SearchBox
 from newstui.ui.widgets.status import StatusLine
-from newstui.ui.widgets.topics import ALL, STARRED, TopicList
+from newstui.ui.widgets.topics import ALL, MUTED, STARRED, VIEW, TopicList
 
 
+VIEW_FIELDS = ("topic", "topics", "feeds", "unread_only", "starred", "after", "before", "muted", "view")
 AUTO_REFRESH_CHECK_SECONDS = 60.0
 WARM_UP_DELAY_SECONDS = 0.1
 TRAIL_LIMIT = 200  # related stories followed that Backspace can go back through
@@ -87,7 +88,7 @@ class MainScreen(ArticleText, Screen[None]):
     ) -> None:
         super().__init__()
         self.library = library
-        self.view = Filter(stories=library.config.settings.group_stories)
+        self.view = Filter(stories=library.config.settings.group_stories, typing=True)
         self.open_id: str | None = None
         self._trail: list[Place] = []  # where the related stories followed were opened from
         self.refreshing = False
@@ -98,6 +99,7 @@ class MainScreen(ArticleText, Screen[None]):
         self._refresh_on_start = refresh_on_start
         self._reload_pending = False
         self._unread = 0
+        self._typed = ""  # what is typed in the search box (a saved view adds its own search)
         self._init_article_text()
 
     def compose(self) -> ComposeResult:
@@ -110,7 +112,7 @@ class MainScreen(ArticleText, Screen[None]):
                     yield RelatedList(id="related", clock=self._clock)
         with Horizontal(id="bottom"):
             yield StatusLine(id="status")
-            yield SearchBox(placeholder="/ search titles", id="search")
+            yield SearchBox(placeholder="/ search: words \"phrase\" -not feed: topic: after:", id="search")
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
@@ -142,6 +144,30 @@ class MainScreen(ArticleText, Screen[None]):
             self._reindex()
         else:
             self.library.index_related()  # in a thread: ready by the time an article is opened
+            self._index_search()
+
+    def _index_search(self) -> None:
+        """Bring the search index up to the store in a thread; a search shown meanwhile (over
+        titles only) is run again when it is ready."""
+        app = self.app
+
+        def done(what: str) -> None:
+            if what and app.is_running:
+                try:
+                    app.call_from_thread(self._search_ready, what)
+                except RuntimeError:  # the reader closed meanwhile
+                    pass
+
+        self.library.index_search(done)
+
+    def _search_ready(self, what: str) -> None:
+        if not self.is_attached:
+            return
+        if what.startswith("the search index could not"):
+            self.query_one(StatusLine).set_progress(what)
+        if self.view.query:
+            self._show_view()
+            self._show_counts()
 
     @work(exclusive=True, group="reload")
     async def _reindex(self) -> None:
@@ -165,28 +191,52 @@ class MainScreen(ArticleText, Screen[None]):
         self._show_status()
 
     def _show_counts(self) -> None:
-        """Unread counts follow the library, not the view: called after flags change or a reload."""
-        everything, starred = self.library.counts()
+        """The topic list's counts, over what the view's other filters (feed, unread, search...)
+        show: called when the view changes, after flags change and after a reload."""
+        library, view = self.library, self.view
+        everything, starred = library.counts(view)
         self._unread = everything.unread
-        self.query_one(TopicList).set_counts(everything, starred, self.library.topic_counts())
+        views = library.view_counts(self._now()) if library.config.views else ()
+        muted = library.muted_count()
+        self.query_one(TopicList).set_counts(
+            everything, starred, library.topic_counts(view), views, TopicCount(MUTED, 0, muted) if muted else None
+        )
         self._show_status()
+
+    def _now(self) -> datetime:
+        return self._clock() if self._clock else datetime.now().astimezone()
 
     def _show_status(self) -> None:
         shown = len(self.query_one(HeadlineList).articles)
-        self.query_one(StatusLine).set_view(f"{self.view.describe()} · {shown} shown · {self._unread} unread")
+        titles = " (titles only: the search index is being built)" if (
+            self.view.query and self.library.search_titles_only) else ""
+        self.query_one(StatusLine).set_view(
+            f"{self.view.describe()}{titles} · {shown} shown · {self._unread} unread")
 
     def _set_view(self, **changes: object) -> None:
         self.view = replace(self.view, **changes)  # type: ignore[arg-type]
         self._show_view()
+        self._show_counts()
 
     @on(TopicList.Changed)
     def _topic_changed(self, event: TopicList.Changed) -> None:
-        if event.key == ALL:
+        key, view = event.key, self.view
+        if key.startswith(VIEW):  # a saved view: its own filter (grouping and search kept)
+            found = self.library.view(key.removeprefix(VIEW), self._now(), view)
+            if found is not None:
+                self._set_view(**{f: getattr(found, f) for f in VIEW_FIELDS}, query=self._query(found))
+            return
+        if view.view or view.muted:  # leaving a saved view or the muted articles: their filter goes
+            view = self.view = replace(view, **{f: getattr(Filter(), f) for f in VIEW_FIELDS})
+            self.view = replace(view, query=self._query(view))
+        if key == ALL:
             self._set_view(topic=None, starred=False)
-        elif event.key == STARRED:
+        elif key == STARRED:
             self._set_view(topic=None, starred=True)
+        elif key == MUTED:
+            self._set_view(topic=None, starred=False, muted=True)
         else:
-            self._set_view(topic=event.key.removeprefix("topic:"), starred=False)
+            self._set_view(topic=key.removeprefix("topic:"), starred=False)
 
     @on(TopicList.Chosen)
     def _topic_chosen(self) -> None:
@@ -348,19 +398,26 @@ class MainScreen(ArticleText, Screen[None]):
         # Always on screen, beside the status line: showing and hiding a widget lays out the
         # whole screen again (~100 ms), focusing one does not.
         search = self.query_one("#search", SearchBox)
-        search.value = self.view.query
+        search.value = self._typed
         search.activate()
 
     def action_clear_search(self) -> None:
         search = self.query_one("#search", Input)
-        if search.has_focus or self.view.query:
+        if search.has_focus or self._typed:
             search.value = ""
-            self._set_view(query="")
+            self._typed = ""
+            self._set_view(query=self._query(self.view))
             self.query_one(HeadlineList).focus()
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self._set_view(query=event.value.strip())
+        self._typed = event.value.strip()
+        self._set_view(query=self._query(self.view))
+
+    def _query(self, view: Filter) -> str:
+        """The search of ``view``: its saved view's (if any) and what is typed in the box."""
+        saved = self.library.view(view.view, self._now()) if view.view else None
+        return " ".join(q for q in (saved.query if saved else "", self._typed) if q)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
@@ -506,6 +563,7 @@ class MainScreen(ArticleText, Screen[None]):
         self.library.install(snapshot, since=since)
         self._show_counts()
         self._show_view()
+        self._index_search()
 
     @on(RefreshFinished)
     def _refresh_finished(self, event: RefreshFinished) -> None:

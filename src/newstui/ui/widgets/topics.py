@@ -1,4 +1,5 @@
-"""The topic list: All, Starred and every topic, each with its unread count.
+"""The topic list: All, Starred, the saved views, every topic and the muted articles, each with
+its unread count (over what the other filters show: the feed, unread, a search...).
 
 A Line-API widget, like the headline list: a row is drawn only when it is on screen, and when a
 count changes (an article was read) only that row is drawn again. Textual's ``OptionList`` cleared
@@ -26,6 +27,8 @@ from newstui.core.library import TopicCount
 
 ALL = "all"
 STARRED = "starred"
+VIEW = "view:"  # a saved view's key: "view:<name>"
+MUTED = "muted"
 
 
 class TopicList(ScrollView, can_focus=True):
@@ -52,7 +55,8 @@ class TopicList(ScrollView, can_focus=True):
     highlighted: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class Changed(Message):
-        """The chosen topic: ``"all"``, ``"starred"`` or ``"topic:<name>"``."""
+        """The chosen row: ``"all"``, ``"starred"``, ``"view:<name>"``, ``"topic:<name>"`` or
+        ``"muted"``."""
 
         def __init__(self, key: str) -> None:
             super().__init__()
@@ -83,11 +87,16 @@ class TopicList(ScrollView, can_focus=True):
                 return index
         raise KeyError(key)
 
-    def set_counts(self, everything: TopicCount, starred: TopicCount, topics: Sequence[TopicCount]) -> None:
+    def set_counts(self, everything: TopicCount, starred: TopicCount, topics: Sequence[TopicCount],
+                   views: Sequence[TopicCount] = (), muted: TopicCount | None = None) -> None:
         """Show these counts; only rows whose counts changed are drawn again, and the
-        highlighted topic stays highlighted (All if it is gone)."""
+        highlighted topic stays highlighted (All if it is gone). ``views`` (saved views) come
+        after Starred, ``muted`` (what [mute] hides) last."""
         rows = [(ALL, "All", everything), (STARRED, "★ Starred", starred)]
+        rows += [(f"{VIEW}{v.name}", f"◇ {v.name}", v) for v in views]
         rows += [(f"topic:{t.name}", t.name, t) for t in topics]
+        if muted is not None and muted.total:
+            rows.append((MUTED, f"⊘ Muted ({muted.total})", muted))
         before, self._rows = self._rows, rows
         if [r[0] for r in before] == [r[0] for r in rows]:
             for index, (old, new) in enumerate(zip(before, rows)):
