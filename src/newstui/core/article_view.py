@@ -122,7 +122,7 @@ def _header(article: Article, full: FullText | None, words: int,
             if n:
                 header.append(" · ", style="dim")
             header.append(topic, style="magenta")
-            header.append(" (" + "; ".join(r.describe() for r in why) + ")", style="dim")
+            header.append(f" ({_why(why)})", style="dim")
     elif article.topics:
         header.append("\n")
         header.append("topics: ", style="dim")
@@ -188,3 +188,18 @@ def _marked(body: RenderableType, query: Query) -> RenderableType:
         if isinstance(block, Text):
             _mark(block, query)
     return body
+
+
+def _why(reasons: Sequence[TopicReason]) -> str:
+    """One topic's reasons, those of one kind together: ``category “Japan”; keywords “Tokyo”,
+    “Kyoto”``."""
+    kinds: dict[str, list[TopicReason]] = {}
+    for reason in reasons:
+        kinds.setdefault(reason.source, []).append(reason)
+    parts = []
+    for source, same in kinds.items():
+        if len(same) == 1 or source not in ("keyword", "category"):
+            parts += [r.describe() for r in same]
+        else:
+            parts.append(f"{source}s " + ", ".join(f"“{r.detail}”" for r in same))
+    return "; ".join(parts)

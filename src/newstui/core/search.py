@@ -365,9 +365,11 @@ def matches(query: Query, title: str, text: str = "", feed: str = "",
 
 def highlight_spans(query: Query, text: str) -> list[tuple[int, int]]:
     """Where the query's words and phrases are in ``text``: sorted, non-overlapping
-    ``(start, end)`` character offsets (a phrase as one span; excluded words not at all)."""
+    ``(start, end)`` character offsets (a phrase as one span; a prefix as the words it starts;
+    excluded words not at all)."""
     terms = [t.split(" ") for t in query.terms]
-    if not terms or not text:
+    prefix = query.prefix
+    if not (terms or prefix) or not text:
         return []
     by_first: dict[str, list[list[str]]] = {}
     for term in terms:
@@ -375,6 +377,8 @@ def highlight_spans(query: Query, text: str) -> list[tuple[int, int]]:
     spots = [_Spot(m.start(), m.end(), fold(m.group())) for m in TOKEN.finditer(text)]
     found: list[tuple[int, int]] = []
     for i, spot in enumerate(spots):
+        if prefix and spot.token.startswith(prefix):
+            found.append((spot.start, spot.end))  # a word being typed: the whole word it starts
         candidates = by_first.get(spot.token)
         if not candidates:
             continue

@@ -17,6 +17,7 @@ from newstui import __version__
 from newstui.core.library import Library
 from newstui.core.models import Config
 from newstui.core.store import Store
+from newstui.ui.commands import ReaderCommands
 from newstui.ui.screens.main import MainScreen
 
 
@@ -25,6 +26,7 @@ class NewsApp(App[int]):
     TITLE = "newstui"
     SUB_TITLE = __version__
     BINDINGS = [Binding("q", "quit", "Quit", tooltip="quit newstui", id="quit")]
+    COMMANDS = App.COMMANDS | {ReaderCommands}
 
     def __init__(
         self,

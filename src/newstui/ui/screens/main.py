@@ -238,6 +238,34 @@ class MainScreen(ArticleText, Screen[None]):
         else:
             self._set_view(topic=key.removeprefix("topic:"), starred=False)
 
+    # -- the palette's go-tos ----------------------------------------------------------------------
+
+    def palette_bindings(self) -> list[Binding]:
+        """The bindings the command palette lists: every action of the reader once."""
+        seen: set[str] = set()
+        out = []
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.id and not binding.id.startswith("open_link_") \
+                    and binding.action not in seen:
+                seen.add(binding.action)
+                out.append(binding)
+        return out
+
+    def go_to(self, key: str) -> None:
+        """Show a row of the topic list ("view:NAME", "topic:NAME", "muted", "all"...)."""
+        topics = self.query_one(TopicList)
+        try:
+            topics.highlighted = topics.get_option_index(key)
+        except KeyError:
+            self.notify("Nothing to show there now.", severity="warning")
+            return
+        self.query_one(HeadlineList).focus()
+
+    def go_to_feed(self, name: str | None) -> None:
+        """Only this feed's articles (None: every feed again)."""
+        self._set_view(feed=name)
+        self.query_one(HeadlineList).focus()
+
     @on(TopicList.Chosen)
     def _topic_chosen(self) -> None:
         self.query_one(HeadlineList).focus()
