@@ -233,6 +233,7 @@ class _Request:
         self.timeout = max(deadline - time.monotonic(), 0.0)
         self._response: urllib3.BaseHTTPResponse | None = None
         self._aborted = False
+        self._drained = False  # the current response was read to its end (its connection can be reused)
 
     def abort(self) -> None:
         self._aborted = True
@@ -294,9 +295,14 @@ class _Request:
                                        error=f"redirected to a non-web address: {target}")
                 url = target
                 continue
+            self._drained = False
             try:
                 return self._finish(response, url, moved_to if moved_to != self.url else "")
             finally:
+                if not self._drained:
+                    # Stopped before the end of the body (a cap, the deadline): what is left of
+                    # it would be read as the next response on this connection. Close it.
+                    response.close()
                 response.release_conn()
         return FetchResult(self.url, url,
                            error=f"too many redirects (more than {MAX_REDIRECTS}): a redirect loop?")
@@ -317,6 +323,7 @@ class _Request:
         if status == 304 or status >= 300:
             # Read the (small) rest, so the connection goes back to the pool.
             response.drain_conn()
+            self._drained = True
         if status == 304:
             return FetchResult(**common)
         if status >= 400:
@@ -344,6 +351,7 @@ class _Request:
             # cap, and a trickling server is noticed at the deadline.
             chunk = response.read1(65_536)
             if not chunk:
+                self._drained = True
                 break
             size += len(chunk)
             if size > self.max_bytes:
