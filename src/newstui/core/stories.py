@@ -51,10 +51,10 @@ JOIN_VOTE = 0.1
 CENTROID_MIN = 0.1  # and joins a story only when this close to the story as a whole (its centroid)
 MERGE_MIN = 0.15
 TIGHT_MIN = 0.05
-HINT_VOTE = 0.05  # an article whose neighbours vote this much for another story hints at a merge
+HINT_VOTE = 0.1  # an article whose neighbours vote this much for another story hints at a merge
 COMMON_SHARE = 0.05  # words in more of the stored articles than this (and than COMMON_MIN)
 COMMON_MIN = 100  # do not find neighbours: they say nothing about which story an article is in
-RECENT_POSTINGS = 30  # of the window's articles with a word, only the newest this many are scored
+RECENT_POSTINGS = 12  # of the window's articles with a word, only the newest this many are scored
 
 
 @dataclass(slots=True)
