@@ -296,6 +296,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         starred=args.starred or view.starred, muted=args.muted,
         query=" ".join(q for q in (view.query, args.search) if q),
     )
+    library.add_guessed(library.guess_topics())  # suggested topics count in filters and reasons
     if args.search and not library.wait_for_search():
         print("newstui: the search index is not ready: titles searched only", file=sys.stderr)
     articles = library.headlines(view)

@@ -27,6 +27,7 @@ from newstui.core.related import RelatedIndex, RelatedStory
 from newstui.core.snapshot import Headline, HeadlineRows, Snapshot
 from newstui.core.store import Store
 from newstui.core.store_records import from_epoch, to_article
+from newstui.core.topic_guess import guess_topics
 from newstui.core.topics import TopicClassifier, TopicReason
 
 __all__ = ["Filter", "Headline", "HeadlineRows", "Library", "Snapshot", "TopicCount", "view_filter"]
@@ -313,8 +314,29 @@ class Library:
 
     def explain(self, article: Article) -> list[TopicReason]:
         """Why ``article`` has each of its topics, and which rule mutes it (see
-        :meth:`TopicClassifier.explain`)."""
-        return self._classifier.explain(article)
+        :meth:`TopicClassifier.explain`), or that its topics were suggested, and from what."""
+        reasons = self._classifier.explain(article)
+        r = self.snapshot.row.get(article.id)
+        guessed = self.snapshot.guessed.get(r) if r is not None else None
+        if guessed:
+            reasons = [*(TopicReason(t, "inferred", why) for t, why in guessed), *reasons]
+        return reasons
+
+    def guess_topics(self) -> tuple[Snapshot, dict[int, tuple[tuple[str, str], ...]]]:
+        """Topics suggested for the articles nothing gives one (reads only: run it in a thread,
+        then hand the result to :meth:`add_guessed` on the library's thread)."""
+        snap = self.snapshot
+        return snap, guess_topics(snap, self._classifier, dict(self.store.terms()))
+
+    def add_guessed(self, guess: tuple[Snapshot, dict[int, tuple[tuple[str, str], ...]]]) -> int:
+        """Apply :meth:`guess_topics`' result, unless the store was read again since; how many
+        articles got topics."""
+        snap, guessed = guess
+        if not guessed or snap is not self.snapshot:
+            return 0
+        snap.add_topics(guessed)
+        self._filter.forget()
+        return len(guessed)
 
     # -- related -------------------------------------------------------------------------------
 

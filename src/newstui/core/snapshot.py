@@ -153,6 +153,7 @@ class Snapshot:
         self._pos: list[int] | None = None
         self._in_order: dict[str, list] = {}
         self._topic_places: dict[str, list[int]] = {}
+        self.guessed: dict[int, tuple[tuple[str, str], ...]] = {}  # row → suggested (topic, reason)
         # An article stored through several feeds (copies) is counted once, as its newest copy;
         # a muted one is not counted.
         self.secondary: set[int] = set()
@@ -238,8 +239,29 @@ class Snapshot:
         return self.story_rows.get(s, [r]) if s else [r]
 
     def topics(self, r: int) -> tuple[str, ...]:
-        """Row ``r``'s topics: the feed's, then its categories', then its keyword rules'."""
+        """Row ``r``'s topics: the feed's, then its categories', then its keyword rules' (or
+        the ones suggested for it, :meth:`add_topics`)."""
+        guessed = self.guessed.get(r)
+        if guessed:
+            return tuple(t for t, _ in guessed)
         return self._merge(self.feeds[r], self.categories[r], self.kws[r])
+
+    def add_topics(self, guessed: dict[int, tuple[tuple[str, str], ...]]) -> None:
+        """Give rows without topics the ``(topic, reason)`` pairs suggested for them
+        (:mod:`newstui.core.topic_guess`): their masks, the counts and the cached columns."""
+        for r, pairs in guessed.items():
+            if self.masks[r] or r in self.guessed:
+                continue
+            self.guessed[r] = pairs
+            for topic, _ in pairs:
+                self.masks[r] |= 1 << self.bits.setdefault(topic, len(self.bits))
+                if r not in self.secondary and r not in self.muted_rows:
+                    self.total[topic] += 1
+                    if not self.read[r]:
+                        self.unread[topic] += 1
+        self.names = sorted(self.bits, key=self.bits.__getitem__)
+        self._in_order.pop("masks", None)
+        self._topic_places.clear()
 
     @property
     def lows(self) -> list[str]:
