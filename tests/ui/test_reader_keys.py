@@ -534,8 +534,8 @@ async def test_question_mark_lists_the_keys(reader):
             "m mark read / unread",
             "⏎ open the highlighted headline",
             "Tab / Shift+Tab next / previous pane",
-        ):
-            assert row in lines, "\n".join(lines)
+        ):  # a long description wraps where the help's columns say: its first words are checked
+            assert any(line.startswith(row) for line in lines), "\n".join(lines)
         assert "newstui keys" in screen_text(app)
 
 

@@ -208,7 +208,7 @@ async def test_back_is_listed_in_the_key_bar_and_the_help(reader):
         shown = " ".join(screen_text(app).split())
         assert "⌫ back to the article you came from" in shown
         assert "c group stories on/off" in shown and "e open / close the story under the cursor" in shown
-        assert "→ / ←, l / h open / close the story" in shown
+        assert "→ / l open the story" in shown and "← / h close the story" in shown
 
 
 # -- (c) one article through two feeds ------------------------------------------------------------

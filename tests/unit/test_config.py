@@ -620,3 +620,49 @@ def test_full_text_must_be_a_known_mode(tmp_path: Path, text: str, line: int, me
     path = write(tmp_path, text)
     err = str(error_for(path))
     assert err.startswith(f"{path}:{line}: ") and err.endswith(message), err
+
+
+# -- [keys] and the issue 9 settings ----------------------------------------------------------
+
+
+def test_keys_table_rebinds_by_binding_id(tmp_path):
+    config = load_config(write(tmp_path, '[keys]\ntoggle_read = "x"\nrefresh = "ctrl+r, R"\nhelp = ["?", "f1"]\n'))
+    assert config.keys == (("toggle_read", "x"), ("refresh", "ctrl+r,R"), ("help", "?,f1"))
+    assert load_config(write(tmp_path, "")).keys == ()
+
+
+def test_unknown_binding_id_names_the_file_line_and_closest_id(tmp_path):
+    path = write(tmp_path, '[keys]\nquit = "ctrl+q"\ntogle_read = "x"\n')
+    error = error_for(path)
+    assert error.line == 3
+    assert str(error).startswith(f"{path}:3: [keys]: unknown binding 'togle_read' — did you mean 'toggle_read'?")
+
+
+@pytest.mark.parametrize(("keys", "problem"), [
+    ('"ctrl+"', "'ctrl+' has no key after its '+'"),
+    ('"pgdown"', "'pgdown' is not a key name — did you mean 'pagedown'?"),
+    ('"cmd+x"', "'cmd' is not a modifier"),
+    ('"x,,y"', "an empty key"),
+    ("3", "must be a key or keys separated by commas, found 3 (an integer)"),
+])
+def test_invalid_key_names_are_errors(tmp_path, keys, problem):
+    text = message(write(tmp_path, f"[keys]\nzen = {keys}\n"))
+    assert text.startswith(f"{tmp_path / 'feeds.toml'}:2: [keys]: ") and problem in text, text
+
+
+def test_named_and_modified_keys_are_accepted(tmp_path):
+    text = '[keys]\nzen = "question_mark,f5,shift+tab,alt+enter,space,Z"\n'
+    assert load_config(write(tmp_path, text)).keys == (("zen", "question_mark,f5,shift+tab,alt+enter,space,Z"),)
+
+
+def test_theme_setting_is_checked_against_the_themes(tmp_path):
+    assert load_config(write(tmp_path, '[settings]\ntheme = "Nord"\n')).settings.theme == "nord"
+    text = message(write(tmp_path, '[settings]\ntheme = "nrod"\n'))
+    assert text.startswith(f"{tmp_path / 'feeds.toml'}:2: [settings]: 'theme'")
+    assert '"nord"' in text and '"textual-dark"' in text and 'found "nrod"' in text
+
+
+def test_notify_command_is_a_string(tmp_path):
+    config = load_config(write(tmp_path, '[settings]\nnotify_command = "notify-send newstui"\n'))
+    assert config.settings.notify_command == "notify-send newstui"
+    assert "'notify_command'" in message(write(tmp_path, "[settings]\nnotify_command = 1\n"))

@@ -45,7 +45,7 @@ __all__ = ["ConfigError", "load_config", "normalise_topic"]
 
 DOCS_HINT = "see docs/feeds-toml.md"
 
-TOP_LEVEL_KEYS = ("settings", "topics", "feed", "mute", "views")
+TOP_LEVEL_KEYS = ("settings", "topics", "feed", "mute", "views", "keys")
 FEED_KEYS = ("name", "url", "topics", "enabled", "refresh_minutes", "max_articles", "max_age_days",
              "full_text", "categories", "exclude_topics")
 
@@ -199,7 +199,7 @@ class _Checker:
                     (key,),
                     "top level",
                     f"unknown table or key '{key}'{suggest(key, TOP_LEVEL_KEYS)} "
-                    "Write [settings], [topics.NAME], [mute], [views.NAME] or [[feed]] blocks.",
+                    "Write [settings], [topics.NAME], [mute], [views.NAME], [keys] or [[feed]] blocks.",
                 )
         settings = self.check_settings(data.get("settings", {}))
         topics = rules.check_topics(self, data.get("topics", {}), normalise_topic)
@@ -207,6 +207,7 @@ class _Checker:
         views = rules.check_views(self, data.get("views", {}), normalise_topic)
         feeds = self.check_feeds(data.get("feed", []))
         rules.check_feed_names(self, feeds, topics, mute, views)
+        keys = rules.check_keys(self, data.get("keys", {}))
         return Config(
             path=str(self.file),
             settings=settings,
@@ -214,6 +215,7 @@ class _Checker:
             topics=topics,
             mute=mute,
             views=views,
+            keys=keys,
         )
 
     def check_characters(self, value: Any, path: tuple[Any, ...]) -> None:

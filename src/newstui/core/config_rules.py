@@ -173,3 +173,79 @@ def check_feed_names(checker: _Errors, feeds: Iterable[Feed], topics: tuple[Topi
             hint = f" — did you mean {close[0]!r}?" if close else "."
             raise checker.error(path, where, f"'feeds' names {name!r}, which is not the name of any [[feed]]"
                                              f"{hint} Use a feed's name as written in its block.")
+
+
+# -- [keys] ----------------------------------------------------------------------------------------
+
+# Every binding id of the reader (core does not import the UI: tests/ui/test_reader_habits.py checks
+# that this is exactly the set of ids the UI's bindings carry).
+BINDING_IDS = (
+    "quit", "refresh", "toggle_unread", "hide_read", "toggle_read", "toggle_star", "toggle_stories",
+    "toggle_story", "back", "open_link", "full_text", *(f"open_link_{n}" for n in range(10)), "search",
+    "clear_search", "feed_health", "help", "next_unread", "previous_unread", "mark_all_read",
+    "undo_mark_all_read", "copy_link", "share_link", "toggle_related", "wide_article", "zen",
+    "headlines.down", "headlines.up", "headlines.top", "headlines.bottom", "headlines.page_down",
+    "headlines.page_up", "headlines.open", "headlines.unfold", "headlines.fold",
+    "topics.down", "topics.up", "topics.top", "topics.bottom", "topics.choose",
+    "article.down", "article.up", "article.top", "article.bottom", "article.page_down", "article.page_up",
+    "related.down", "related.up",
+    "feed_health.down", "feed_health.up", "feed_health.first", "feed_health.last", "feed_health.retry",
+    "feed_health.sort", "feed_health.failing", "feed_health.close", "help.close",
+)
+MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+NAMED_KEYS = (
+    "escape", "enter", "tab", "backspace", "delete", "insert", "up", "down", "left", "right", "home",
+    "end", "pageup", "pagedown", "space", *(f"f{n}" for n in range(1, 25)),
+    "slash", "backslash", "at", "minus", "plus", "underscore",
+)
+
+
+def key_problem(key: str) -> str:
+    """Why ``key`` (one key, as Textual names it: "x", "R", "ctrl+r", "question_mark", "f5") is
+    not a key ("" when it is one)."""
+    import unicodedata  # noqa: PLC0415
+
+    if not key:
+        return "an empty key (two commas in a row, or a comma at an end?)"
+    if len(key) == 1:
+        return "" if key.isprintable() and not key.isspace() else f"{key!r} is not a key you can type"
+    *mods, name = key.split("+")
+    bad = [m for m in mods if m not in MODIFIERS]
+    if bad or not name:
+        return (f"{key!r}: {bad[0]!r} is not a modifier (use {', '.join(MODIFIERS)})" if bad
+                else f"{key!r} has no key after its '+'")
+    if len(name) == 1 or name in NAMED_KEYS:
+        return ""
+    try:
+        unicodedata.lookup(name.replace("_", " "))  # question_mark, exclamation_mark, full_stop...
+    except KeyError:
+        close = difflib.get_close_matches(name, NAMED_KEYS, n=1, cutoff=0.6)
+        hint = f" — did you mean {close[0]!r}?" if close else ""
+        return (f"{key!r} is not a key name{hint} Use one character (x, R, ?), a name such as "
+                "space, enter, escape, tab, up, pagedown, f5 or question_mark, with ctrl+ / alt+ / shift+ before it")
+    return ""
+
+
+def check_keys(checker: _Errors, table: Any) -> tuple[tuple[str, str], ...]:
+    """``[keys]``: binding id = "key" or "key,key" (or a list of keys), checked; in file order."""
+    if not isinstance(table, dict):
+        raise checker.error(("keys",), "keys", f"expected a table, found {describe(table)}. Write a [keys] "
+                                               'header with one binding = "key" per line, e.g. toggle_read = "x".')
+    out = []
+    for binding, value in table.items():
+        path = ("keys", binding)
+        if binding not in BINDING_IDS:
+            raise checker.error(path, "[keys]", f"unknown binding '{binding}'{suggest(binding, BINDING_IDS)}")
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            value = ",".join(value)
+        if not isinstance(value, str) or not value.strip():
+            raise checker.error(path, "[keys]", f"'{binding}' must be a key or keys separated by commas, "
+                                                f"found {describe(value)}. Write e.g. {binding} = \"x\" or "
+                                                f'{binding} = "ctrl+r,R".')
+        keys = [k.strip() for k in value.split(",")]  # a comma itself is written "comma"
+        for key in keys:
+            problem = key_problem(key)
+            if problem:
+                raise checker.error(path, "[keys]", f"'{binding}': {problem}.")
+        out.append((binding, ",".join(keys)))
+    return tuple(out)

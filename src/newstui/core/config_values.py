@@ -90,8 +90,30 @@ _SETTING_RULES: dict[str, _SettingRule] = {
         'when to fetch an article\'s page for its whole text: "auto" (when the feed sends a teaser), "always" or "never"',
         'full_text = "auto"',
     ),
+    "theme": _SettingRule(
+        "choice",
+        None,
+        False,
+        'the colour theme of the reader; "" = the last one chosen in the reader (Ctrl+P: Theme)',
+        'theme = "nord"',
+    ),
+    "notify_command": _SettingRule(
+        "str",
+        None,
+        False,
+        "command run when a background refresh brings new articles (their count and titles are "
+        'added as arguments; no shell); "" = none',
+        'notify_command = "notify-send newstui"',
+    ),
 }
-_CHOICES = {"full_text": FULL_TEXT_MODES}
+# Textual's built-in themes (core does not import Textual: a UI test checks this list against it).
+THEMES = (
+    "ansi-dark", "ansi-light", "atom-one-dark", "atom-one-light", "catppuccin-frappe", "catppuccin-latte",
+    "catppuccin-macchiato", "catppuccin-mocha", "dracula", "flexoki", "gruvbox", "monokai", "nord",
+    "rose-pine", "rose-pine-dawn", "rose-pine-moon", "solarized-dark", "solarized-light", "textual-dark",
+    "textual-light", "tokyo-night",
+)
+_CHOICES = {"full_text": FULL_TEXT_MODES, "theme": ("", *THEMES)}
 assert set(_SETTING_RULES) == set(SETTINGS_KEYS), "keep _SETTING_RULES in step with Settings"
 
 _HOST_LIKE = re.compile(r"^(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?::\d+)?$")

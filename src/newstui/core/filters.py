@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from itertools import compress, repeat
+from itertools import compress, filterfalse, repeat
 from operator import contains, ge, lt, not_
 
 from newstui.core.models import View
@@ -119,12 +119,19 @@ class Places:
         self._shown: bytes | None = None
         self._dates: list[float] | None = None
         self._titles: list[str] | None = None  # folded title tokens by display position, " a b "
+        self._counted: dict[Filter, tuple] = {}  # counts() by the filter they were counted over
+        self._expanded: dict[int, list[str]] = {}  # a topic mask → its topic names
+        self._secondaries: set[int] | None = None
+        self._pos_of: dict[str, int] | None = None  # article id → its display position
 
     def forget(self) -> None:
         self._memo = None
         self._recent.clear()
+        self._counted.clear()
+        self._expanded.clear()
 
     def flags_changed(self) -> None:
+        self._counted.clear()
         if self._memo is not None and (self._memo[0].unread_only or self._memo[0].starred):
             self._memo = None  # those rows depend on flags
         for view in [v for v in self._recent if v.unread_only or v.starred]:
@@ -162,9 +169,10 @@ class Places:
             and view.query.startswith(memo[0].query) and replace(memo[0], query="") == replace(view, query="")
             and not query.has_text and query.has_qualifiers
         )
-        places = memo[1] if narrowing else self._columns(view, query)  # type: ignore[index]
-        if not narrowing:
-            places = self._topics(places, view, query)
+        if narrowing:
+            places = memo[1]  # type: ignore[index]
+        else:  # the topic first: a topic's positions are found once and remembered
+            places = self._columns(self._topics(range(len(self.snap)), view, query), view, query)
         ranked = False
         self.titles_only = False
         if query.has_text:
@@ -176,11 +184,13 @@ class Places:
             del self._recent[next(iter(self._recent))]
         return places
 
-    def _columns(self, view: Filter, query: Query) -> Sequence[int]:
+    def _columns(self, places: Sequence[int], view: Filter, query: Query) -> Sequence[int]:
         snap = self.snap
-        places: Sequence[int] = range(len(snap))
         if view.starred:
-            places = list(compress(places, snap.flags_in_order(snap.starred))) if snap.starred_rows else []
+            if not snap.starred_rows:
+                return []
+            starred = snap.in_order_flags("starred")
+            places = list(compress(places, map(starred.__getitem__, places)))
         if snap.muted_rows:
             shown = self.shown
             places = list(compress(places, map(not_, map(shown.__getitem__, places)) if view.muted
@@ -205,8 +215,8 @@ class Places:
             if len(keep) != len(names):
                 places = list(compress(places, map(keep.__contains__, map(feeds.__getitem__, places))))
         if view.unread_only:
-            unread = snap.flags_in_order(snap.read).translate(FLIP)
-            places = list(compress(places, map(unread.__getitem__, places)))
+            read = snap.in_order_flags("read")
+            places = list(compress(places, map(not_, map(read.__getitem__, places))))
         after = max((t for t in (view.after, query.after) if t is not None), default=None)
         before = min((t for t in (view.before, query.before) if t is not None), default=None)
         if after is not None or before is not None:
@@ -262,8 +272,10 @@ class Places:
                 places = list(compress(places, map(not_, map(contains, map(titles.__getitem__, places),
                                                                  repeat(f" {term} ")))))
             return places, False
-        row, pos = snap.row, snap.pos
-        at = [pos[r] for r in map(row.get, ranked) if r is not None]
+        if self._pos_of is None:
+            ids = snap.ids
+            self._pos_of = {ids[r]: p for p, r in enumerate(snap.order)}
+        at = [p for p in map(self._pos_of.get, ranked) if p is not None]
         if isinstance(places, range) and len(places) == len(snap):
             return at, True
         keep = set(places)
@@ -271,29 +283,53 @@ class Places:
 
     # -- counts -------------------------------------------------------------------------------
 
-    def counts(self, view: Filter) -> tuple[dict[str, int], dict[str, int], int, int]:
-        """(unread per topic, total per topic, unread, total) over the articles ``view`` shows
-        whatever its topic: what the topic list shows beside each topic as the other filters
-        change. Copies of one article count once; muted ones not at all (unless shown)."""
+    def counts(self, view: Filter) -> tuple[dict[str, int], dict[str, int], int, int, int, int]:
+        """(unread per topic, total per topic, unread, total, starred unread, starred total)
+        over the articles ``view`` shows whatever its topic and starred: what the topic list
+        shows as the other filters change. Copies of one article count once; muted ones not at
+        all (unless shown). Remembered until flags change."""
+        base = replace(view, topic=None, starred=False, stories=False, opened=frozenset())
+        known = self._counted.get(base)
+        if known is not None:
+            return known
         snap = self.snap
-        places = self.of(replace(view, topic=None, stories=False, opened=frozenset()))
+        places = self.of(base)
         if snap.secondary:
             dups = snap.in_order("dups")
-            first = {snap.pos[r] for r in snap.secondary}
-            places = [p for p in places if p not in first] if any(map(dups.__getitem__, places)) else places
+            if any(map(dups.__getitem__, places)):
+                first = self._secondary_places()
+                places = list(filterfalse(first.__contains__, places))
         masks = snap.in_order("masks")
-        unread_flags = snap.flags_in_order(snap.read).translate(FLIP)
-        unread_places = list(compress(places, map(unread_flags.__getitem__, places)))
-        return (self._per_topic(Counter(map(masks.__getitem__, unread_places))),
-                self._per_topic(Counter(map(masks.__getitem__, places))), len(unread_places), len(places))
+        read = snap.in_order_flags("read")
+        unread_places = list(compress(places, map(not_, map(read.__getitem__, places))))
+        starred = snap.in_order_flags("starred")
+        starred_places = list(compress(places, map(starred.__getitem__, places))) if snap.starred_rows else []
+        starred_unread = sum(1 for p in starred_places if not read[p])
+        found = (self._per_topic(Counter(map(masks.__getitem__, unread_places))),
+                 self._per_topic(Counter(map(masks.__getitem__, places))), len(unread_places), len(places),
+                 starred_unread, len(starred_places))
+        self._counted[base] = found
+        return found
+
+    def _secondary_places(self) -> set[int]:
+        if self._secondaries is None:
+            pos = self.snap.pos
+            self._secondaries = {pos[r] for r in self.snap.secondary}
+        return self._secondaries
 
     def _per_topic(self, by_mask: Counter[int]) -> dict[str, int]:
         names = self.snap.names
+        expand = self._expanded
         out: Counter[str] = Counter()
         for m, count in by_mask.items():
-            while m:
-                low = m & -m
-                out[names[low.bit_length() - 1]] += count
-                m ^= low
+            topics = expand.get(m)
+            if topics is None:
+                topics, bits = [], m
+                while bits:
+                    low = bits & -bits
+                    topics.append(names[low.bit_length() - 1])
+                    bits ^= low
+                expand[m] = topics
+            for name in topics:
+                out[name] += count
         return dict(out)
-

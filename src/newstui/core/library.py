@@ -278,16 +278,15 @@ class Library:
         rest = sorted((t for t in snap.total if t not in declared), key=lambda t: (-snap.total[t], t))
         if view is None or not _narrows(view):
             return [TopicCount(t, snap.unread[t], snap.total[t]) for t in [*declared, *rest]]
-        unread, total, _, _ = self._filter.counts(view)
+        unread, total, *_ = self._filter.counts(view)
         return [TopicCount(t, unread.get(t, 0), total.get(t, 0)) for t in [*declared, *rest]]
 
     def counts(self, view: Filter | None = None) -> tuple[TopicCount, TopicCount]:
         """(all articles, starred articles) with unread and total counts; with ``view``, those
         its other filters (all but the topic and starred) show."""
         snap = self.snapshot
-        if view is not None and _narrows(replace(view, starred=False)):
-            _, _, unread, total = self._filter.counts(replace(view, starred=False))
-            _, _, s_unread, s_total = self._filter.counts(replace(view, starred=True))
+        if view is not None and _narrows(view):
+            _, _, unread, total, s_unread, s_total = self._filter.counts(view)
             return TopicCount("all", unread, total), TopicCount("starred", s_unread, s_total)
         starred = sum(1 for r in snap.starred_rows if not snap.read[r] and r not in snap.muted_rows)
         return (
@@ -303,7 +302,9 @@ class Library:
         """Each saved view of feeds.toml with the unread and total counts of what it shows."""
         out = []
         for view in self.config.views:
-            _, _, unread, total = self._filter.counts(view_filter(view, now))
+            _, _, unread, total, s_unread, s_total = self._filter.counts(view_filter(view, now))
+            if view.starred:
+                unread, total = s_unread, s_total
             out.append(TopicCount(view.name, unread, total))
         return out
 
@@ -447,5 +448,7 @@ class Library:
 
 
 def _narrows(view: Filter) -> bool:
-    """Whether ``view`` filters on more than its topic (so topic counts depend on it)."""
-    return replace(view, topic=None, stories=False, opened=frozenset(), view="") != Filter()
+    """Whether ``view`` filters on more than what the topic list chooses (a topic, starred), so
+    that the topic list's counts depend on it."""
+    return replace(view, topic=None, starred=False, stories=False, opened=frozenset(), view="",
+                   typing=False) != Filter()

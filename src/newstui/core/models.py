@@ -81,6 +81,8 @@ class Settings:
     browser: str = ""
     full_text: str = "auto"  # fetch the article's page: "auto" (when the feed sends a teaser), "always", "never"
     group_stories: bool = True  # the headline list folds a story's articles into one row (c toggles)
+    theme: str = ""  # a Textual theme name; "" = the last one chosen in the reader (else textual-dark)
+    notify_command: str = ""  # run (no shell) with the count and titles when a background refresh brings news
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,7 @@ class Config:
     topics: tuple[TopicRule, ...] = ()
     mute: MuteRules = field(default_factory=MuteRules)
     views: tuple[View, ...] = ()
+    keys: tuple[tuple[str, str], ...] = ()  # [keys]: (binding id, "key,key") pairs, in file order
 
     def feed(self, name: str) -> Feed | None:
         return next((f for f in self.feeds if f.name == name), None)

@@ -154,6 +154,7 @@ class Snapshot:
         self._in_order: dict[str, list] = {}
         self._topic_places: dict[str, list[int]] = {}
         self.guessed: dict[int, tuple[tuple[str, str], ...]] = {}  # row → suggested (topic, reason)
+        self._flag_columns: dict[str, bytearray] = {}
         # An article stored through several feeds (copies) is counted once, as its newest copy;
         # a muted one is not counted.
         self.secondary: set[int] = set()
@@ -294,6 +295,14 @@ class Snapshot:
             column = self._in_order[name] = list(map(getattr(self, name).__getitem__, self.order))
         return column
 
+    def in_order_flags(self, name: str) -> bytearray:
+        """The ``"read"`` or ``"starred"`` flags by display position: made once, then kept up to
+        date by :meth:`set_flag`."""
+        column = self._flag_columns.get(name)
+        if column is None:
+            column = self._flag_columns[name] = bytearray(map(getattr(self, name).__getitem__, self.order))
+        return column
+
     def flags_in_order(self, column: bytearray) -> bytes:
         """A flag column (read or starred, by row), by display position (made each time: flags
         change)."""
@@ -324,6 +333,9 @@ class Snapshot:
         if bool(column[r]) == value:
             return
         column[r] = value
+        in_order = self._flag_columns.get(name)
+        if in_order is not None:
+            in_order[self.pos[r]] = value
         if name == "starred":
             (self.starred_rows.add if value else self.starred_rows.discard)(r)
         if name == "read" and r not in self.secondary and r not in self.muted_rows:

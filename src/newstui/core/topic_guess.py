@@ -17,6 +17,8 @@ from newstui.core.snapshot import Snapshot
 from newstui.core.topic_infer import TopicInferrer
 from newstui.core.topics import TopicClassifier
 
+MIN_WORDS = 12  # words an article's digest must have for a suggestion (of its 32 at most)
+
 
 def guess_topics(snap: Snapshot, classifier: TopicClassifier,
                  digests: Mapping[str, str]) -> dict[int, tuple[tuple[str, str], ...]]:
@@ -44,8 +46,8 @@ def guess_topics(snap: Snapshot, classifier: TopicClassifier,
         if mask or not untopical_feed[snap.feeds[r]]:
             continue
         digest = digests.get(snap.ids[r])
-        if not digest:
-            continue
+        if not digest or digest.count(" ") + 1 < MIN_WORDS:
+            continue  # a title alone says too little to tell a subject by
         found = inferrer.suggest(digest)
         if found:
             out[r] = tuple((s.topic, s.reason().removeprefix("inferred: ")) for s in found)

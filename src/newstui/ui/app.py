@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from textual.app import App
 from textual.binding import Binding
+from textual.theme import Theme
 
 from newstui import __version__
 from newstui.core.library import Library
@@ -19,6 +20,7 @@ from newstui.core.models import Config
 from newstui.core.store import Store
 from newstui.ui.commands import ReaderCommands
 from newstui.ui.screens.main import MainScreen
+from newstui.ui.state import UiState, load_state, save_state, start_theme, state_path
 
 
 class NewsApp(App[int]):
@@ -41,8 +43,28 @@ class NewsApp(App[int]):
         self._refresh_on_start = refresh_on_start
         self.clock = clock or (lambda: datetime.now(UTC))
         self.url_opener = open_url or self._open_in_browser
+        self.state_file = state_path(getattr(library.store, "path", None))
+        self.ui_state: UiState = load_state(self.state_file)
+        self.set_keymap(dict(library.config.keys))  # [keys] of feeds.toml, checked by the config
+
+    def save_ui_state(self, **changes: object) -> None:
+        """Remember ``changes`` (fields of UiState) in the state file beside the store."""
+        for name, value in changes.items():
+            setattr(self.ui_state, name, value)
+        save_state(self.state_file, self.ui_state)
+
+    def _theme_chosen(self, theme: Theme) -> None:
+        if theme.name != self.ui_state.theme:
+            self.save_ui_state(theme=theme.name, config_theme=self.library.config.settings.theme)
+
+    def on_unmount(self) -> None:
+        self.save_ui_state(last_closed=self.clock().timestamp())
 
     def on_mount(self) -> None:
+        theme = start_theme(self.ui_state, self.library.config.settings.theme)
+        if theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         self.push_screen(
             MainScreen(
                 self.library,

@@ -32,7 +32,7 @@ class ReaderCommand:
 def reader_commands(screen: MainScreen) -> Iterator[ReaderCommand]:
     """The palette's rows: the reader's actions (with their keys), then where to go."""
     for binding in screen.palette_bindings():
-        key = screen.app.get_key_display(binding)
+        key = screen.key_for(binding)  # as bound now ([keys] of feeds.toml included)
         yield ReaderCommand(binding.description or binding.action, f"{binding.tooltip or ''} [{key}]".strip(),
                             lambda action=binding.action: screen.run_action(action))
     library = screen.library

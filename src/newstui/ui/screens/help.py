@@ -6,18 +6,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-PANE_KEYS = [
-    ("j / k, ↓ / ↑", "move in the focused pane"),
-    ("g / G", "first / last"),
-    ("space / b", "page down / up"),
-    ("Enter", "open the headline, topic or related story"),
-    ("→ / ←, l / h", "open / close the story under the cursor (stories grouped)"),
+FIXED_KEYS = [
     ("Tab / Shift+Tab", "next / previous pane"),
-    ("1 … 9", "open link [n] of the article (1 2: link [12])"),
+    ("Ctrl+P", "every action, theme and go-to"),
     ("Esc", "clear the search · close this help"),
 ]
 
@@ -25,20 +20,29 @@ PANE_KEYS = [
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
 
-    def __init__(self, bindings: list[tuple[str, str]]) -> None:
+    def __init__(self, bindings: list[tuple[str, str]], panes: list[tuple[str, str]] | None = None) -> None:
+        """``bindings``: the reader's keys; ``panes``: the keys of its panes (both as bound now,
+        ``[keys]`` of feeds.toml included)."""
         super().__init__()
         self._rows = bindings
+        self._panes = panes or []
 
     def compose(self) -> ComposeResult:
-        table = Table(show_header=False, box=None, padding=(0, 2))
-        table.add_column(style="bold cyan", no_wrap=True)
-        table.add_column()
-        for key, description in [*PANE_KEYS, *self._rows]:
-            table.add_row(Text(key), Text(description))
         with VerticalScroll(id="help-box"):
             yield Static(Text("newstui keys", style="bold"), id="help-title")
-            yield Static(table)
+            with Horizontal(id="help-columns"):
+                yield Static(_table(self._rows), id="help-reader")
+                yield Static(_table([*self._panes, *FIXED_KEYS]), id="help-panes")
             yield Static(Text("Press Esc or ? to close.", style="dim italic"))
 
     def action_dismiss(self) -> None:
         self.dismiss(None)
+
+
+def _table(rows: list[tuple[str, str]]) -> Table:
+    table = Table(show_header=False, box=None, padding=(0, 1), pad_edge=False)
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column()
+    for key, description in rows:
+        table.add_row(Text(key), Text(description))
+    return table

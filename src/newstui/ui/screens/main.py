@@ -26,6 +26,7 @@ from newstui.core.library import Filter, Headline, Library, TopicCount
 from newstui.core.models import Feed
 from newstui.ui.messages import FeedRefreshed, RefreshFinished
 from newstui.ui.screens.article_text import ArticleText
+from newstui.ui.screens.habits import HABIT_BINDINGS, SINCE, ReaderHabits
 
 if TYPE_CHECKING:
     from newstui.core.fetch import Client
@@ -56,7 +57,7 @@ class Place:
     related_row: str | None  # the related pane's highlighted row (an option id)
 
 
-class MainScreen(ArticleText, Screen[None]):
+class MainScreen(ArticleText, ReaderHabits, Screen[None]):
     # Textual repaints the whole screen when the focus moves (~60-100 ms with these panes); the
     # two widgets whose focus changed restyle and repaint themselves, which is all that changes.
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
@@ -76,6 +77,7 @@ class MainScreen(ArticleText, Screen[None]):
         Binding("escape", "clear_search", "Clear search", show=False, id="clear_search"),
         Binding("F", "feed_health", "Feeds", tooltip="each feed's health: errors, redirects, retry", id="feed_health"),
         Binding("question_mark", "help", "Keys", tooltip="this list of keys", id="help"),
+        *HABIT_BINDINGS,
     ]
 
     def __init__(
@@ -101,6 +103,7 @@ class MainScreen(ArticleText, Screen[None]):
         self._unread = 0
         self._typed = ""  # what is typed in the search box (a saved view adds its own search)
         self._init_article_text()
+        self._init_habits()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -124,6 +127,7 @@ class MainScreen(ArticleText, Screen[None]):
         self._show_counts()
         self._show_view()  # the first frame comes from the store, before any network
         self.query_one(HeadlineList).focus()
+        self._apply_layout()
         self.call_after_refresh(self._show_keys)
         # Background work (the related index, a topic reindex) starts a moment after the first
         # frame is on screen, so that frame is not kept waiting for the interpreter lock by a
@@ -145,6 +149,15 @@ class MainScreen(ArticleText, Screen[None]):
         else:
             self.library.index_related()  # in a thread: ready by the time an article is opened
             self._index_search()
+            self._guess_topics()
+
+    @work(exclusive=True, group="guess")
+    async def _guess_topics(self) -> None:
+        """Suggested topics for the articles nothing gives one, worked out in a thread."""
+        guess = await asyncio.to_thread(self.library.guess_topics)
+        if self.library.add_guessed(guess) and self.is_attached:
+            self._show_counts()
+            self._show_view()
 
     def _index_search(self) -> None:
         """Bring the search index up to the store in a thread; a search shown meanwhile (over
@@ -199,7 +212,8 @@ class MainScreen(ArticleText, Screen[None]):
         views = library.view_counts(self._now()) if library.config.views else ()
         muted = library.muted_count()
         self.query_one(TopicList).set_counts(
-            everything, starred, library.topic_counts(view), views, TopicCount(MUTED, 0, muted) if muted else None
+            everything, starred, library.topic_counts(view), views, TopicCount(MUTED, 0, muted) if muted else None,
+            since=self.since_count(),
         )
         self._show_status()
 
@@ -229,14 +243,15 @@ class MainScreen(ArticleText, Screen[None]):
         if view.view or view.muted:  # leaving a saved view or the muted articles: their filter goes
             view = self.view = replace(view, **{f: getattr(Filter(), f) for f in VIEW_FIELDS})
             self.view = replace(view, query=self._query(view))
-        if key == ALL:
-            self._set_view(topic=None, starred=False)
+        after = self.since_last_visit() if key == SINCE else None
+        if key in (ALL, SINCE):
+            self._set_view(topic=None, starred=False, after=after)
         elif key == STARRED:
-            self._set_view(topic=None, starred=True)
+            self._set_view(topic=None, starred=True, after=after)
         elif key == MUTED:
-            self._set_view(topic=None, starred=False, muted=True)
+            self._set_view(topic=None, starred=False, muted=True, after=after)
         else:
-            self._set_view(topic=key.removeprefix("topic:"), starred=False)
+            self._set_view(topic=key.removeprefix("topic:"), starred=False, after=after)
 
     # -- the palette's go-tos ----------------------------------------------------------------------
 
@@ -470,8 +485,11 @@ class MainScreen(ArticleText, Screen[None]):
         self.query_one(KeyBar).show(self.shown_bindings(screen_only=True))
 
     def action_help(self) -> None:
-        # Movement keys are listed by HelpScreen itself.
-        self.app.push_screen(HelpScreen(self.shown_bindings(long=True)))
+        from newstui.ui.keymap import pane_rows, reader_rows  # noqa: PLC0415
+
+        panes = [HeadlineList.BINDINGS, TopicList.BINDINGS, ArticlePane.BINDINGS, RelatedList.BINDINGS]
+        self.app.push_screen(HelpScreen(reader_rows(self.app, [*self.app.BINDINGS, *self.BINDINGS]),
+                                        pane_rows(self.app, panes)))
 
     _feed_health: FeedHealthScreen | None = None
 
@@ -592,6 +610,8 @@ class MainScreen(ArticleText, Screen[None]):
         self._show_counts()
         self._show_view()
         self._index_search()
+        self._guess_topics()
+        self.announce_new()
 
     @on(RefreshFinished)
     def _refresh_finished(self, event: RefreshFinished) -> None:
@@ -612,6 +632,8 @@ class MainScreen(ArticleText, Screen[None]):
             names = ", ".join(r.feed.name for r in failed[:3]) + (" …" if len(failed) > 3 else "")
             error = f"{len(failed)} failed: {names}"
         self.query_one(StatusLine).set_progress(text, error)
+        if event.quiet:  # a background refresh: a toast for its news, once they are loaded
+            self.announce_after_reload([i for r in results for i in r.new_ids])
         self._reload()
         if any(r.fresh for r in results):
             self._prefetch(results)

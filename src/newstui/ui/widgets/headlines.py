@@ -48,8 +48,10 @@ class HeadlineList(ScrollView, can_focus=True):
         Binding("pagedown,space", "page_down", "Page down", show=False, id="headlines.page_down"),
         Binding("pageup,b", "page_up", "Page up", show=False, id="headlines.page_up"),
         Binding("enter", "open", "Open", tooltip="open the highlighted headline", id="headlines.open"),
-        Binding("right,l", "fold(True)", "Open story", show=False, id="headlines.unfold"),
-        Binding("left,h", "fold(False)", "Close story", show=False, id="headlines.fold"),
+        Binding("right,l", "fold(True)", "Open story", show=False, id="headlines.unfold",
+                tooltip="open the story (stories grouped)"),
+        Binding("left,h", "fold(False)", "Close story", show=False, id="headlines.fold",
+                tooltip="close the story (stories grouped)"),
     ]
     COMPONENT_CLASSES = {
         "headlines--cursor",

@@ -29,6 +29,7 @@ ALL = "all"
 STARRED = "starred"
 VIEW = "view:"  # a saved view's key: "view:<name>"
 MUTED = "muted"
+SINCE = "since"  # "◷ Since last visit": the articles published after the reader was last closed
 
 
 class TopicList(ScrollView, can_focus=True):
@@ -88,11 +89,15 @@ class TopicList(ScrollView, can_focus=True):
         raise KeyError(key)
 
     def set_counts(self, everything: TopicCount, starred: TopicCount, topics: Sequence[TopicCount],
-                   views: Sequence[TopicCount] = (), muted: TopicCount | None = None) -> None:
+                   views: Sequence[TopicCount] = (), muted: TopicCount | None = None, *,
+                   since: TopicCount | None = None) -> None:
         """Show these counts; only rows whose counts changed are drawn again, and the
         highlighted topic stays highlighted (All if it is gone). ``views`` (saved views) come
-        after Starred, ``muted`` (what [mute] hides) last."""
+        after Starred, ``muted`` (what [mute] hides) last; ``since`` (articles since the last
+        visit) right after Starred."""
         rows = [(ALL, "All", everything), (STARRED, "★ Starred", starred)]
+        if since is not None:
+            rows.append((SINCE, "◷ Since last visit", since))
         rows += [(f"{VIEW}{v.name}", f"◇ {v.name}", v) for v in views]
         rows += [(f"topic:{t.name}", t.name, t) for t in topics]
         if muted is not None and muted.total:
