@@ -34,14 +34,11 @@ def search_rows(store: Store, only: set[str] | None = None) -> Iterator[SearchRo
     """The index rows of the stored articles (of ``only``, when given), shard by shard."""
     for doc in store.headline_docs():
         feed = doc["feed"]
-        bodies: dict[int, dict] = {}
-        for i, aid in enumerate(doc["id"]):
+        if only is not None and not any(map(only.__contains__, doc["id"])):
+            continue
+        for i, aid, record in store.shards.records(doc):
             if only is not None and aid not in only:
                 continue
-            chunk = doc["chunk"][i]
-            if chunk not in bodies:
-                bodies[chunk] = store.shards.read(feed, chunk)
-            record = bodies[chunk].get(aid) or {}
             full = record.get("full") or {}
             page = full.get("html", "") if isinstance(full, dict) and not full.get("error") else ""
             yield SearchRow(aid, feed, doc["title"][i],

@@ -149,6 +149,16 @@ class _Shards(BodyShards):
                 raise
         return super().read(feed, chunk)
 
+    def records(self, doc: dict[str, Any]) -> Iterator[tuple[int, str, dict[str, Any]]]:
+        """``(row, article id, body record)`` of every article of a feed's headline document,
+        each shard read once ({} for a record that is missing)."""
+        feed = doc["feed"]
+        bodies: dict[int, dict[str, dict[str, Any]]] = {}
+        for i, (aid, chunk) in enumerate(zip(doc["id"], doc["chunk"])):
+            if chunk not in bodies:
+                bodies[chunk] = self.read(feed, chunk)
+            yield i, aid, bodies[chunk].get(aid) or {}
+
     def get(self, feed: str, chunk: int, article_id: str) -> dict[str, Any] | None:
         try:
             return super().get(feed, chunk, article_id)
@@ -343,13 +353,8 @@ class Store:
         docs = {}
         for n, doc in enumerate((data.get(HEADLINES) or {}).values(), 1):
             feed = doc["feed"]
-            bodies: dict[int, dict[str, dict[str, Any]]] = {}
             terms, links, hashes, canon = {}, {}, {}, {}
-            for i, aid in enumerate(doc["id"]):
-                chunk = doc["chunk"][i]
-                if chunk not in bodies:
-                    bodies[chunk] = self.shards.read(feed, chunk)
-                record = bodies[chunk].get(aid) or {}
+            for i, aid, record in self.shards.records(doc):
                 article = Article(aid, feed, doc["title"][i], summary=record.get("summary", ""),
                                   content=record.get("content", ""))
                 terms[aid] = self._digest(article)[1]
@@ -468,12 +473,8 @@ class Store:
         out = []
         for doc in docs:
             feed = doc["feed"]
-            bodies: dict[int, dict[str, dict[str, Any]]] = {}
-            for i, aid in enumerate(doc["id"]):
-                chunk = doc["chunk"][i]
-                if chunk not in bodies:
-                    bodies[chunk] = self.shards.read(feed, chunk)
-                out.append(to_article(feed, HeadlineTable.row(doc, i), bodies[chunk].get(aid), aid in read, aid in starred))
+            for i, aid, record in self.shards.records(doc):
+                out.append(to_article(feed, HeadlineTable.row(doc, i), record, aid in read, aid in starred))
         return out
 
     def article(self, article_id: str) -> Article | None:
@@ -776,20 +777,15 @@ class Store:
             for n, doc in enumerate(table.docs.values(), 1):
                 feed = doc["feed"]
                 digests: dict[str, str] = {}
-                bodies: dict[int, dict[str, dict[str, Any]]] = {}
-                for i, aid in enumerate(doc["id"]):
-                    chunk = doc["chunk"][i]
-                    if chunk not in bodies:
-                        bodies[chunk] = self.shards.read(feed, chunk)
-                    record = bodies[chunk].get(aid) or {}
+                links: dict[str, str] = {}
+                old = old_details.get(feed, {})
+                for i, aid, record in self.shards.records(doc):
                     article = Article(aid, feed, doc["title"][i], summary=record.get("summary", ""),
                                       content=record.get("content", ""))
                     doc["kw"][i], digests[aid] = self._digest(article)
-                old = old_details.get(feed, {})
+                    links[aid] = record.get("link", old.get("link", {}).get(aid, ""))
                 details_docs[str(n)] = {
-                    "feed": feed, "terms": digests,
-                    "link": {aid: (bodies[c].get(aid) or {}).get("link", old.get("link", {}).get(aid, ""))
-                             for aid, c in zip(doc["id"], doc["chunk"])},
+                    "feed": feed, "terms": digests, "link": links,
                     "hash": {aid: h for aid, h in (old.get("hash") or {}).items() if aid in digests},
                     "canon": {aid: c for aid, c in (old.get("canon") or {}).items() if aid in digests},
                 }
