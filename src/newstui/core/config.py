@@ -39,7 +39,7 @@ from newstui.core.config_values import (
     visible,
 )
 from newstui.core import config_rules as rules
-from newstui.core.models import FULL_TEXT_MODES, Config, Feed, Settings, TopicRule
+from newstui.core.models import FULL_TEXT_MODES, Config, Feed, Settings
 
 __all__ = ["ConfigError", "load_config", "normalise_topic"]
 

@@ -123,6 +123,7 @@ class Places:
         self._expanded: dict[int, list[str]] = {}  # a topic mask → its topic names
         self._secondaries: set[int] | None = None
         self._pos_of: dict[str, int] | None = None  # article id → its display position
+        self._feed_names: set[str] | None = None  # the feeds with articles in the snapshot
 
     def forget(self) -> None:
         self._memo = None
@@ -210,9 +211,10 @@ class Places:
                 return ok
 
             feeds = snap.in_order("feeds")
-            names = {feeds[p] for p in places} if not isinstance(places, range) else set(snap.feeds)
-            keep = {n for n in names if feed_ok(n)}
-            if len(keep) != len(names):
+            if self._feed_names is None:
+                self._feed_names = set(snap.feeds)
+            keep = {n for n in self._feed_names if feed_ok(n)}
+            if len(keep) != len(self._feed_names):
                 places = list(compress(places, map(keep.__contains__, map(feeds.__getitem__, places))))
         if view.unread_only:
             read = snap.in_order_flags("read")

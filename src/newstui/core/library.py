@@ -223,10 +223,13 @@ class Library:
             what = sync(self.search_index, self.store)
         except Exception as exc:  # noqa: BLE001 - the reader goes on searching titles
             what = f"the search index could not be updated: {exc}"
-        if what:
-            self._filter.forget()
         if done is not None:
             done(what)
+
+    def search_updated(self) -> None:
+        """The index changed (:meth:`index_search` reported it): searches are answered anew. On
+        the library's thread: the remembered results are not touched from the index's."""
+        self._filter.forget()
 
     def wait_for_search(self) -> bool:
         """Bring the search index up to the store now (the CLI, before it searches); whether
@@ -235,6 +238,7 @@ class Library:
         if thread is not None:
             thread.join()
         self._sync_search(None)
+        self.search_updated()
         return self._rank(Query(words=("x",))) is not None
 
     def _unique(self, places: Sequence[int]) -> Sequence[int]:
@@ -327,7 +331,11 @@ class Library:
         """Topics suggested for the articles nothing gives one (reads only: run it in a thread,
         then hand the result to :meth:`add_guessed` on the library's thread)."""
         snap = self.snapshot
-        return snap, guess_topics(snap, self._classifier, dict(self.store.terms()))
+        if self._related_thread is not None:  # the reader's: its words, not a second read of the store's
+            self.wait_for_related()
+        index = self._related
+        digests = index.digests() if index is not None else dict(self.store.terms())
+        return snap, guess_topics(snap, self._classifier, digests)
 
     def add_guessed(self, guess: tuple[Snapshot, dict[int, tuple[tuple[str, str], ...]]]) -> int:
         """Apply :meth:`guess_topics`' result, unless the store was read again since; how many
@@ -368,8 +376,7 @@ class Library:
     def page_saved(self, article_id: str) -> None:
         """The article's page text was stored: relate it and find it by the page's words from now
         on."""
-        article = self.get(article_id)
-        if article is not None and self._search is not None:
+        if self._search is not None and (article := self.get(article_id)) is not None:
             index_article(self._search, article)
         digest = self.store.page_terms().get(article_id)
         if digest and self._related is not None:

@@ -239,6 +239,10 @@ class RelatedIndex:
             if row not in plist[-1:]:
                 plist.append(row)
 
+    def digests(self) -> dict[str, str]:
+        """Article id → its words, as the index holds them (a fetched page's, once it came)."""
+        return dict(zip(self._ids, self._digests))
+
     def vector(self, article_id: str) -> dict[str, float]:
         row = self._row.get(article_id)
         return {} if row is None else self._vector(row)

@@ -14,7 +14,7 @@ its old words in the index until the next full build.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,6 +68,3 @@ def index_article(index: SearchIndex, article: Article) -> None:
     """Index an article again (its page's text arrived)."""
     index.update([article_row(article)])
 
-
-def drop(index: SearchIndex, ids: Iterable[str]) -> None:
-    index.remove(ids)

@@ -141,7 +141,7 @@ class Snapshot:
         muted_feed = _Cache(classifier.muted_feed)
         muted_kw = _Cache(lambda kw: MUTED in kw)
         self.muted = bytearray(map(or_, map(muted_feed.__getitem__, feeds), map(muted_kw.__getitem__, kws)))
-        self.muted_rows = {r for r in compress(range(n), self.muted)}
+        self.muted_rows = set(compress(range(n), self.muted))
         self.names = sorted(self.bits, key=self.bits.__getitem__)
         self._row: dict[str, int] | None = None
         self.read = bytearray(map(read_ids.__contains__, self.ids)) if read_ids else bytearray(n)

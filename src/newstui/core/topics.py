@@ -169,10 +169,6 @@ class TopicClassifier:
             hashlib.sha1(repr((RULES_VERSION, fingerprint)).encode()).hexdigest()[:16] if fingerprint else ""
         )
 
-    @property
-    def has_rules(self) -> bool:
-        return bool(self._order) or bool(self._mute)
-
     def canonical(self, name: str) -> str:
         """A topic name normalised, and an alias replaced by its topic."""
         normal = normalise_topic(name)
@@ -201,8 +197,6 @@ class TopicClassifier:
             if muted:
                 found.append(MUTED + muted[0][0])
         return tuple(found)
-
-    keyword_topics = rule_matches  # the name it had before rules could do more than keywords
 
     # -- at load time: the cheap sources, merged --------------------------------------------------
 

@@ -178,6 +178,7 @@ class MainScreen(ArticleText, ReaderHabits, Screen[None]):
             return
         if what.startswith("the search index could not"):
             self.query_one(StatusLine).set_progress(what)
+        self.library.search_updated()
         if self.view.query:
             self._show_view()
             self._show_counts()
