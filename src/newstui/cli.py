@@ -7,6 +7,7 @@ import atexit
 import shutil
 import sys
 import tempfile
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,7 +29,17 @@ examples:
   newstui feeds                  each feed's health: last success, errors, redirects, timings
   newstui feeds --failing        only the failing feeds (exit status 1 if there are any)
   newstui extract URL            the reader view of any web page (or a saved .html file)
+  newstui completion bash        a shell completion script (bash, zsh or fish)
+  newstui COMMAND --help         each command's options, examples and exit status
+
+exit status: 0 done; 1 the command's own failure (see its --help: every feed failed, no such
+article, a failing feed with --failing, ...); 2 a usage error, a feeds.toml or store problem;
+130 interrupted (Ctrl-C). The --json outputs and the exit statuses are documented in docs/cli.md.
 """
+
+
+# How every subcommand's --help ends (docs/cli.md has the table).
+EXIT_COMMON = "2 for a usage error or a feeds.toml or store problem; 130 when interrupted (Ctrl-C)."
 
 
 @dataclass(slots=True)
@@ -76,9 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(func=cmd_read)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    def command(name: str, func: Callable[[argparse.Namespace], int], help: str, example: str):
+    def command(name: str, func: Callable[[argparse.Namespace], int], help: str, example: str,
+                status: str = "") -> argparse.ArgumentParser:
+        """A subcommand whose --help ends with ``example`` (lines of commands and notes) and the
+        sentence ``status`` on its exit statuses (see docs/cli.md)."""
+        status = status or "0 when done"
         p = sub.add_parser(
-            name, help=help, description=help, epilog=f"example:\n  {example}",
+            name, help=help, description=help,
+            epilog=f"examples:\n  {example}\n\n"
+            + textwrap.fill(f"exit status: {status}; {EXIT_COMMON}", 78, subsequent_indent="  "),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         _common(p, suppress=True)
@@ -86,8 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("refresh", cmd_refresh, "fetch every enabled feed and store new articles",
-                "newstui refresh --due   # from cron: only feeds whose time has come\n"
-                "exit status 1 when every feed fetched failed")
+                "newstui refresh                # a progress bar on a terminal, one line per feed when piped\n"
+                "  newstui refresh World Asia     # only these two feeds\n"
+                "  newstui refresh --due --quiet  # from cron: feeds whose time has come; failures only",
+                "0 when at least one feed fetched (or none was due); 1 when every feed fetched failed; "
+                "2 for a feed name not in feeds.toml")
     when = p.add_mutually_exclusive_group()
     when.add_argument("--due", action="store_true",
                       help="only feeds that are due (refresh_minutes, the feed's <ttl>, Cache-Control, "
@@ -95,8 +115,16 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--force", action="store_true",
                       help="every feed, even one whose server asked us to wait (Retry-After)")
     p.add_argument("feed", nargs="*", help="only these feeds (names in feeds.toml)")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--plain", action="store_true",
+                       help="one line per feed even on a terminal (the output when piped)")
+    shown.add_argument("--quiet", "-q", action="store_true",
+                       help="only the failures and the summary line; no progress bar")
     p = command("list", cmd_list, "list stored articles, newest first",
-                "newstui list --topic asia --unread --json")
+                "newstui list --topic asia --unread\n"
+                "  newstui list --search '\"rate cut\" feed:Reuters after:3d' --limit 20\n"
+                "  newstui list --json | jq -r .title   # JSON Lines: keys in docs/cli.md",
+                "0 when done (also when nothing matches); 2 for a bad --search or an unknown --view")
     p.add_argument("--topic", help="only articles with this topic")
     p.add_argument("--feed", help="only articles from this feed (its name in feeds.toml)")
     p.add_argument("--unread", action="store_true", help="only unread articles")
@@ -112,20 +140,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one line per story: its newest article, with how many articles and sources it has")
     p = command("related", cmd_related,
                 "list the articles related to one: same story, earlier and later coverage",
-                "newstui related 3fa2c1 --json | jq -r 'select(.section == \"same\") | .title'")
+                "newstui related 3fa2c1\n"
+                "  newstui related 3fa2c1 --json | jq -r 'select(.section == \"same\") | .title'",
+                "0 when done (also when nothing is related); 1 when no article, or more than one, has that id")
     p.add_argument("id", help="article id, or a unique prefix of one (see `newstui list`)")
     p.add_argument("--limit", type=int, default=10, help="at most this many beyond the same story (default 10)")
     p.add_argument("--json", action="store_true",
                    help="one JSON object per line: section, id, score, reason, copy, feed, title, published")
-    p = command("show", cmd_show, "print one article as rendered text", "newstui show 3fa2c1 --width 72")
+    p = command("show", cmd_show, "print one article as rendered text",
+                "newstui show 3fa2c1 --width 72 | less\n"
+                "  newstui show 3fa2c1 --json | jq -r '.links[].url'",
+                "0 when done; 1 when no article, or more than one, has that id")
     p.add_argument("id", help="article id, or a unique prefix of one (see `newstui list`)")
     p.add_argument("--json", action="store_true", help="the article and its rendered text as JSON")
     p.add_argument("--width", type=int, default=0, help="wrap width (default: the terminal's)")
     from newstui.core.health import SORT_KEYS
 
     p = command("feeds", cmd_feeds, "show each feed's health: errors, redirects, warnings, articles, timings",
-                "newstui feeds --failing --sort failures   # only the feeds that need a look\n"
-                "exit status 1 with --failing when any feed is failing (for cron); otherwise 0")
+                "newstui feeds --sort time                 # the slowest feeds first\n"
+                "  newstui feeds --failing --sort failures   # only the feeds that need a look (cron)\n"
+                "  newstui feeds --json | jq -r 'select(.state != \"ok\") | .feed'",
+                "0 when done; 1 with --failing when any feed is failing (for cron)")
     p.add_argument("--sort", choices=SORT_KEYS, metavar="KEY",
                    help="order by KEY, worst first, ties by name: " + ", ".join(SORT_KEYS)
                    + " (fetch + parse); default: the order of feeds.toml")
@@ -135,8 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one JSON object per feed and line, every field; times in ISO 8601 UTC")
     p = command("extract", cmd_extract, "print the main text of a web page or HTML file, as the reader shows it",
                 "newstui extract https://example.com/news/story.html --width 72\n"
-                "  newstui extract saved-page.html --json | jq -r .text\n"
-                "exit status 1 when the page can't be fetched or holds no article")
+                "  newstui extract saved-page.html --json | jq -r .text",
+                "0 when the page holds an article; 1 when it can't be fetched or read, or holds no "
+                "article (what was found is still printed)")
     p.add_argument("source", metavar="URL|FILE", help="an http(s) URL, a file:// URL or a path")
     p.add_argument("--json", action="store_true",
                    help="title, byline, date, site, url, words, is_article, reason, text, links, see_also")
@@ -241,17 +277,24 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             return 2
         feeds = [config.feed(name) for name in args.feed]
     out = sys.stdout
+    mode = "due" if args.due else "force" if args.force else "manual"
+
+    def line_for(result: FeedResult) -> str:
+        if result.skipped:
+            return f"--- {result.feed.name}: skipped: {result.skipped}"
+        mark = "ok " if result.status.ok else "ERR"
+        return f"{mark} {result.feed.name}: {result.status.summary} ({result.elapsed:.2f} s)"
 
     def report(result: FeedResult) -> None:
-        if result.skipped:
-            line = f"--- {result.feed.name}: skipped: {result.skipped}"
-        else:
-            mark = "ok " if result.status.ok else "ERR"
-            line = f"{mark} {result.feed.name}: {result.status.summary} ({result.elapsed:.2f} s)"
-        print(line, file=out, flush=True)
+        if not (getattr(args, "quiet", False) and (result.skipped or result.status.ok)):
+            print(line_for(result), file=out, flush=True)
 
-    mode = "due" if args.due else "force" if args.force else "manual"
-    results = refresh_all(config, services.store, feeds=feeds, mode=mode, on_result=report)
+    if _wants_bar(out, args):
+        total = _refresh_total(config, services.store, feeds, mode)
+        with RefreshBar(out, total, line_for) as bar:
+            results = refresh_all(config, services.store, feeds=feeds, mode=mode, on_result=bar.report)
+    else:
+        results = refresh_all(config, services.store, feeds=feeds, mode=mode, on_result=report)
     if any(r.fresh for r in results):
         pages = asyncio.run(prefetch_pages(config, services.store, results))
         print(f"whole text of {pages} new article{'s' if pages != 1 else ''} fetched "
@@ -266,6 +309,84 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         line = "no feed is due yet"
     print(line, file=out)
     return 1 if fetched and failed == len(fetched) else 0
+
+
+def _wants_bar(out: TextIO, args: argparse.Namespace) -> bool:
+    """A progress bar only for a person at a terminal that can redraw a line; the plain lines for
+    pipes, files, --plain, --quiet and TERM=dumb (NO_COLOR keeps the bar, without colours)."""
+    import os
+
+    if getattr(args, "plain", False) or getattr(args, "quiet", False):
+        return False
+    if os.environ.get("TERM", "") in ("dumb", "unknown"):
+        return False
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return False
+
+
+class RefreshBar:
+    """``newstui refresh`` on a terminal: a Rich progress bar (feeds done of all, the feed that
+    just finished, elapsed time, new articles and failures so far) with the failed and skipped
+    feeds' lines printed above it. Feed names and error texts are strangers' text: cleaned of
+    control characters and shown as ``Text``, never as markup."""
+
+    def __init__(self, out: TextIO, total: int, line_for: Callable[[object], str]) -> None:
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                                   TimeElapsedColumn)
+
+        self.console = Console(file=out, markup=False, emoji=False, highlight=False)
+        self.line_for = line_for
+        self.new = self.failed = 0
+        self.progress = Progress(
+            SpinnerColumn(), TextColumn("refreshing"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("[green]{task.fields[new]} new[/]  [red]{task.fields[failed]} failed[/]"),  # numbers only
+            TextColumn("{task.fields[current]}", markup=False),
+            console=self.console,
+        )
+        self.task = self.progress.add_task("refresh", total=max(total, 1), new=0, failed=0, current="")
+
+    def __enter__(self) -> RefreshBar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.update(self.task, current="")
+        self.progress.stop()
+
+    def report(self, result) -> None:  # noqa: ANN001 - a core.refresh.FeedResult
+        from rich.text import Text
+
+        from newstui.core.text import clean_text
+
+        if not result.skipped:
+            self.new += len(result.new_ids)
+            self.failed += not result.status.ok
+        name = clean_text(result.feed.name)
+        task = self.progress.tasks[0]
+        self.progress.update(
+            self.task, advance=1, total=max(task.total or 0, task.completed + 1), new=self.new,
+            failed=self.failed, current=name if len(name) <= 30 else name[:29] + "…", refresh=True,
+        )
+        if result.skipped or not result.status.ok:  # above the bar, which then shows the new count
+            style = "dim" if result.skipped else "red"
+            self.progress.console.print(Text(clean_text(self.line_for(result)), style=style))
+
+
+def _refresh_total(config: Config, store: Store, feeds, mode: str) -> int:  # noqa: ANN001
+    """How many feeds the refresh will report on: the enabled ones, or the due ones with --due."""
+    from datetime import UTC, datetime
+
+    from newstui.core.refresh import is_due
+
+    chosen = [f for f in (feeds if feeds is not None else config.feeds) if f.enabled]
+    if mode != "due":
+        return len(chosen)
+    previous, now = store.feed_statuses(), datetime.now(UTC)
+    return sum(1 for f in chosen if is_due(f, previous.get(f.name), now))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -397,6 +518,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         text = view.body.plain(width)
         data = article_json(view.article, view.article.link)
+        data.update(story=found.story, copies=found.copies)  # the full article doesn't carry them
         data.update(author=view.article.author, text=text,
                     links=[{"number": link.number, "url": link.url, "text": link.text} for link in view.links])
         _json_line(sys.stdout, data)

@@ -1,6 +1,7 @@
-"""``newstui import``, ``export``, ``add`` and ``completion``: the subscription list from the command
-line. The work is done in core (:mod:`newstui.core.opml`, :mod:`newstui.core.feeds_file`,
+"""``newstui import``, ``export`` and ``add``: the subscription list from the command line.
+The work is done in core (:mod:`newstui.core.opml`, :mod:`newstui.core.feeds_file`,
 :mod:`newstui.core.add_feed`); this module parses arguments, prints, and asks on a terminal.
+``completion`` is registered here too; its scripts come from :mod:`newstui.cli_completion`.
 
 Exit status: 0 done; 1 a network failure, or nothing usable at the URL; 2 a usage or file problem
 (a missing or malformed file, a feeds.toml that does not load, a feed that is already there).
@@ -9,13 +10,11 @@ Exit status: 0 done; 1 a network failure, or nothing usable at the URL; 2 a usag
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 Command = Callable[..., argparse.ArgumentParser]
-SHELLS = ("bash", "zsh", "fish")
 CANT = "can't use"
 
 
@@ -25,29 +24,36 @@ def add_commands(command: Command) -> None:
                 "newstui import subscriptions.opml --dry-run   # see what would be added\n"
                 "  newstui import subscriptions.opml\n"
                 "folders and category=\"/Tech/Linux,News\" become topics; feeds already in feeds.toml "
-                "(same URL or name) are skipped")
+                "(same URL or name) are skipped",
+                "0 when done (also when every feed was already there); 2 when the OPML file is missing or "
+                "malformed, or feeds.toml can't be written")
     p.add_argument("file", metavar="FILE.opml", help="an OPML file (readers export one: File → Export)")
     p.add_argument("--dry-run", action="store_true", help="show what would be added; change nothing")
     p = command("export", cmd_export, "write every feed (disabled ones too) as OPML 2.0, to FILE or stdout",
                 "newstui export backup.opml\n"
-                "  newstui export > feeds.opml   # `newstui import` reads it back, topics included")
+                "  newstui export > feeds.opml   # `newstui import` reads it back, topics included",
+                "0 when done; 2 when FILE can't be written")
     p.add_argument("file", metavar="FILE", nargs="?", help="where to write (default: stdout)")
     p = command("add", cmd_add, "add a feed to feeds.toml, given its URL or its web site's",
                 "newstui add https://example.com/ --topics tech,linux\n"
                 "  newstui add https://example.com/feed.xml --name \"Example\" --yes\n"
-                "a web page's advertised feeds (else /feed, /rss, ...) are offered to pick from; "
-                "exit status 1 when the URL can't be fetched or has no feed")
+                "a web page's advertised feeds (else /feed, /rss, ...) are offered to pick from",
+                "0 when the feed was added; 1 when the URL can't be fetched, has no feed or none was "
+                "chosen; 2 when the feed or its name is already in feeds.toml")
     p.add_argument("url", metavar="URL", help="a feed's URL, or a web page that links to its feeds")
     p.add_argument("--name", help="the feed's name in feeds.toml (default: the feed's own title)")
     p.add_argument("--topics", metavar="A,B", default="", help="comma-separated topics for every article")
     p.add_argument("--yes", "-y", action="store_true",
                    help="don't ask: when a page has several feeds, take the first")
+    from newstui.cli_completion import SHELLS, cmd_completion
+
     p = command("completion", cmd_completion, "print a shell completion script for newstui",
                 "newstui completion bash > ~/.local/share/bash-completion/completions/newstui\n"
                 "  newstui completion zsh > ~/.zfunc/_newstui   # with fpath=(~/.zfunc $fpath) before "
                 "compinit in ~/.zshrc\n"
                 "  newstui completion fish > ~/.config/fish/completions/newstui.fish\n"
-                "open a new shell afterwards; run it again after upgrading newstui")
+                "open a new shell afterwards; run it again after upgrading newstui",
+                "0 when done")
     p.add_argument("shell", choices=SHELLS, help="bash, zsh or fish")
 
 
@@ -285,193 +291,3 @@ def _choose(count: int, yes: bool) -> int | None:
             return int(answer) - 1
         print(f"type a number from 1 to {count}, or q")
     return None
-
-
-# -- completion --------------------------------------------------------------------------------
-# The scripts are generated from the argparse parser itself, so they list exactly the commands and
-# options that exist. Values: choices are offered, PATH/FILE arguments complete file names, other
-# values are left to the user.
-
-
-def cmd_completion(args: argparse.Namespace) -> int:
-    from newstui.cli import build_parser
-
-    sys.stdout.write(completion_script(build_parser(), args.shell))
-    return 0
-
-
-class _Arg:
-    """One argparse action, as much of it as a completion script needs."""
-
-    def __init__(self, action: argparse.Action) -> None:
-        self.flags = list(action.option_strings)
-        self.name = re.sub(r"[^\w.-]", "", str(action.metavar or action.dest)) or "value"
-        self.help = _plain(action.help or "")
-        self.value = action.nargs != 0
-        self.choices = [str(c) for c in action.choices or () if re.fullmatch(r"[\w.-]+", str(c))]
-        shown = f"{action.metavar or ''} {action.dest}".upper()
-        self.files = self.value and not self.choices and ("FILE" in shown or "PATH" in shown)
-        self.many = action.nargs in ("*", "+")
-        self.optional = action.nargs in ("?", "*")
-
-
-def _plain(text: str) -> str:
-    """Help text safe inside any of the three shells' quotes: one line, no quoting characters."""
-    text = re.sub(r"[\[\]:'\"`$\\]", "", " ".join(text.replace("%%", "%").split()))
-    return text[:77] + "..." if len(text) > 80 else text
-
-
-def _commands(parser: argparse.ArgumentParser) -> list[tuple[str, str, list[_Arg]]]:
-    """("", "", top-level arguments), then (name, help, arguments) for each subcommand."""
-    found = [("", "", [_Arg(a) for a in parser._actions if a.option_strings])]
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            helps = {c.dest: c.help or "" for c in action._choices_actions}
-            for name, sub in action.choices.items():
-                found.append((name, _plain(helps.get(name, "")), [_Arg(a) for a in sub._actions]))
-    return found
-
-
-def completion_script(parser: argparse.ArgumentParser, shell: str) -> str:
-    """A completion script for ``shell`` ("bash", "zsh" or "fish") covering ``parser``."""
-    commands = _commands(parser)
-    return {"bash": _bash, "zsh": _zsh, "fish": _fish}[shell](parser.prog, commands)
-
-
-def _bash(prog: str, commands: list[tuple[str, str, list[_Arg]]]) -> str:
-    fn = "_" + re.sub(r"\W", "_", prog)
-    names = [name for name, _, _ in commands if name]
-    values, words, rests = [], [], []
-    for name, _, arguments in commands:
-        flags = [f for a in arguments for f in a.flags]
-        positional = [a for a in arguments if not a.flags]
-        choices = names if not name else [c for a in positional for c in a.choices]
-        words.append(f'        "{name}") words="{" ".join(flags)}" ;;')
-        if choices:
-            rests.append(f'            "{name}") mapfile -t COMPREPLY < <(compgen -W "{" ".join(choices)}" -- "$cur") ;;')
-        elif any(a.files for a in positional):
-            rests.append(f'            "{name}") {fn}_files ;;')
-        for a in arguments:
-            if not (a.flags and a.value):
-                continue
-            pattern = "|".join(f'"{name} {flag}"' for flag in a.flags)
-            if a.files:
-                action = f"{fn}_files"
-            elif a.choices:
-                action = f'mapfile -t COMPREPLY < <(compgen -W "{" ".join(a.choices)}" -- "$cur")'
-            else:
-                action = "COMPREPLY=()"
-            values.append(f"        {pattern}) {action}; return ;;")
-    return f"""# bash completion for {prog}; generated by `{prog} completion bash`
-{fn}_files() {{
-    compopt -o filenames 2>/dev/null
-    mapfile -t COMPREPLY < <(compgen -f -- "$cur")
-}}
-
-{fn}() {{
-    local cur="${{COMP_WORDS[COMP_CWORD]}}" prev="${{COMP_WORDS[COMP_CWORD-1]}}" cmd="" words="" i
-    for ((i = 1; i < COMP_CWORD; i++)); do
-        case "${{COMP_WORDS[i]}}" in
-            {"|".join(names)}) cmd="${{COMP_WORDS[i]}}"; break ;;
-        esac
-    done
-    case "$cmd $prev" in
-{chr(10).join(values)}
-    esac
-    case "$cmd" in
-{chr(10).join(words)}
-    esac
-    if [[ "$cur" != -* ]]; then
-        case "$cmd" in
-{chr(10).join(rests)}
-        esac
-        [[ ${{#COMPREPLY[@]}} -gt 0 ]] && return
-    fi
-    mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
-}}
-complete -F {fn} {prog}
-"""
-
-
-def _zsh_option(a: _Arg) -> list[str]:
-    specs = []
-    for flag in a.flags:
-        spec = f"{flag}[{a.help}]"
-        if a.value:
-            action = "_files" if a.files else f"({' '.join(a.choices)})" if a.choices else " "
-            spec += f":{a.name}:{action}"
-        specs.append(f"'{spec}'")
-    return specs
-
-
-def _zsh(prog: str, commands: list[tuple[str, str, list[_Arg]]]) -> str:
-    fn = "_" + re.sub(r"\W", "_", prog)
-    (_, _, top), subs = commands[0], commands[1:]
-    top_specs = " \\\n    ".join(s for a in top for s in _zsh_option(a))
-    listed = "\n".join(f"        '{name}:{help}'" for name, help, _ in subs)
-    cases = []
-    for name, _, arguments in subs:
-        specs = [s for a in arguments if a.flags for s in _zsh_option(a)]
-        for a in arguments:
-            if a.flags:
-                continue
-            action = "_files" if a.files else f"({' '.join(a.choices)})" if a.choices else " "
-            lead = "*:" if a.many else "::" if a.optional else ":"
-            specs.append(f"'{lead}{a.name}:{action}'")
-        joined = " \\\n            ".join(specs)
-        cases.append(f"        {name})\n          _arguments \\\n            {joined}\n          ;;")
-    return f"""#compdef {prog}
-# zsh completion for {prog}; generated by `{prog} completion zsh`
-
-{fn}() {{
-  local curcontext="$curcontext" state line
-  typeset -A opt_args
-  _arguments -C \\
-    {top_specs} \\
-    '1:command:->command' \\
-    '*::argument:->argument'
-  case $state in
-    command)
-      local -a commands
-      commands=(
-{listed}
-      )
-      _describe -t commands '{prog} command' commands
-      ;;
-    argument)
-      curcontext="${{curcontext%:*:*}}:{prog}-$line[1]:"
-      case $line[1] in
-{chr(10).join(cases)}
-      esac
-      ;;
-  esac
-}}
-
-if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
-  {fn} "$@"
-else
-  compdef {fn} {prog}
-fi
-"""
-
-
-def _fish(prog: str, commands: list[tuple[str, str, list[_Arg]]]) -> str:
-    lines = [f"# fish completion for {prog}; generated by `{prog} completion fish`",
-             f"complete -c {prog} -f"]
-    for name, help, arguments in commands:
-        when = "__fish_use_subcommand" if not name else f"'__fish_seen_subcommand_from {name}'"
-        if name:
-            lines.append(f"complete -c {prog} -n __fish_use_subcommand -a {name} -d '{help}'")
-        for a in arguments:
-            if not a.flags:
-                if a.files:
-                    lines.append(f"complete -c {prog} -n {when} -F")
-                elif a.choices:
-                    lines.append(f"complete -c {prog} -n {when} -a '{' '.join(a.choices)}'")
-                continue
-            names = " ".join(f"-l {f[2:]}" if f.startswith("--") else f"-s {f[1:]}" for f in a.flags)
-            value = ""
-            if a.value:
-                value = " -r -F" if a.files else f" -x -a '{' '.join(a.choices)}'" if a.choices else " -x"
-            lines.append(f"complete -c {prog} -n {when} {names}{value} -d '{a.help}'")
-    return "\n".join(lines) + "\n"

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
+import fcntl
 import json
+import os
+import pty
+import select
+import struct
 import subprocess
 import sys
+import termios
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from newstui.cli import main
+from newstui.cli import build_parser, main
 
 FEEDS = """
 [settings]
@@ -229,7 +239,7 @@ def test_version_and_help(capsys):
     assert exit_.value.code == 0 and capsys.readouterr().out.startswith("newstui ")
     with pytest.raises(SystemExit):
         main(["show", "--help"])
-    assert "example:" in capsys.readouterr().out
+    assert "examples:" in capsys.readouterr().out
 
 
 def test_demo_stories_headless_list_and_related(capsys, tmp_path):
@@ -251,3 +261,104 @@ def test_demo_stories_headless_list_and_related(capsys, tmp_path):
     assert code == 0 and "Same story" in out and "Harbour Gazette" in out
     code, _, err = run(capsys, "related", *db, "zzzz")
     assert code == 1 and "no article" in err
+
+
+# -- refresh on a terminal ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def odd_server() -> Iterator[str]:
+    """A server whose 503 carries a reason phrase with escape sequences (a window title, blinking)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(503, "Down \x1b]2;pwned\x07 \x1b[5mblink\x1b[0m")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/feed.xml"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def in_terminal(*argv: str, **env: str) -> tuple[int, str]:
+    """Run ``newstui ARGV`` with a pseudo-terminal (120 x 24) as stdin, stdout and stderr; its exit
+    status and everything it wrote to the terminal, escape sequences included."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")}
+    environment.update({"TERM": "xterm-256color", **env})
+    proc = subprocess.Popen([sys.executable, "-m", "newstui.cli", *argv], stdin=slave, stdout=slave,
+                            stderr=slave, env=environment, close_fds=True)
+    os.close(slave)
+    chunks = []
+    try:
+        while select.select([master], [], [], 60)[0]:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the program has closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(master)
+        code = proc.wait(timeout=60)
+    return code, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_refresh_on_a_terminal_shows_a_progress_bar(feed_server, odd_server, tmp_path):
+    config = tmp_path / "feeds.toml"
+    config.write_text(
+        FEEDS.format(world=feed_server.url("world.xml"), asia=feed_server.url("asia.atom"))
+        + f'\n[[feed]]\nname = "Broken [bold]x[/]"\nurl = "{feed_server.url("status/500")}"\n'
+        + f'\n[[feed]]\nname = "Odd"\nurl = "{odd_server}"\n'
+    )
+    argv = ["refresh", "--config", str(config), "--db", str(tmp_path / "db.json")]
+    code, screen = in_terminal(*argv)
+    assert code == 0
+    assert "refreshing" in screen and "4/4" in screen  # the bar, with feeds done of all
+    assert "5 new" in screen and "2 failed" in screen
+    assert "━" in screen  # the bar itself
+    assert "ok  World" not in screen  # the fine feeds are counted, not listed
+    assert "ERR Broken [bold]x[/]: HTTP 500 Internal Server Error" in screen  # literally, not as markup
+    assert "ERR Odd: HTTP 503 Down" in screen
+    assert "\x1b]2;" not in screen and "\x07" not in screen and "\x1b[5m" not in screen  # the server's escapes
+    assert screen.rstrip().endswith("\n\x1b[?25h4 feeds, 5 new articles, 2 failed")  # cursor shown again
+    # --plain, --quiet and TERM=dumb keep the plain lines on a terminal
+    code, screen = in_terminal(*argv, "--plain")
+    assert code == 0 and "refreshing" not in screen and "\x1b[" not in screen
+    assert "ok  World: not modified" in screen and "ERR Broken [bold]x[/]: HTTP 500" in screen
+    code, screen = in_terminal(*argv, "--quiet")
+    assert "ok  World" not in screen and "ERR Odd: HTTP 503" in screen and "refreshing" not in screen
+    code, screen = in_terminal(*argv, TERM="dumb")
+    assert "refreshing" not in screen and "ok  Asia: not modified" in screen
+
+
+def test_refresh_quiet_prints_failures_and_the_summary_only(capsys, with_broken):
+    code, out, _ = run(capsys, "refresh", "--quiet", *with_broken)
+    assert code == 0
+    assert out.splitlines() == [
+        next(line for line in out.splitlines() if line.startswith("ERR Broken [bold]x[/]: HTTP 500")),
+        "3 feeds, 5 new articles, 1 failed",
+    ]
+
+
+def test_every_command_has_help_with_examples_and_exit_status(capsys):
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) >= {"refresh", "list", "related", "show", "feeds", "extract", "import", "export",
+                                "add", "completion"}
+    for name in [*sub.choices, None]:
+        with pytest.raises(SystemExit) as exit_:
+            main([name, "--help"] if name else ["--help"])
+        out = capsys.readouterr().out
+        assert exit_.value.code == 0, name
+        assert "examples:\n  newstui " in out, name  # at least one realistic example
+        assert "exit status: 0 " in out and "130" in out, name

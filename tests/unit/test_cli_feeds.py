@@ -308,7 +308,7 @@ def test_every_new_command_has_help_with_an_example(capsys, command):
     with pytest.raises(SystemExit) as info:
         main([command, "--help"])
     assert info.value.code == 0
-    assert "\nexample:\n  newstui " + command in capsys.readouterr().out
+    assert "\nexamples:\n  newstui " + command in capsys.readouterr().out
 
 
 def test_completion_scripts_name_every_command_and_option(capsys):
@@ -317,6 +317,8 @@ def test_completion_scripts_name_every_command_and_option(capsys):
     for shell in ("bash", "zsh", "fish"):
         code, script, _ = run(capsys, "completion", shell)
         assert code == 0
+        for flag in ("--no-refresh", "--version", "--config", "--db", "--demo"):  # before a command
+            assert flag[2:] in script, (shell, flag)
         for name, command in sub.choices.items():
             assert name in script
             for action in command._actions:
@@ -340,6 +342,8 @@ def test_bash_completion_works(capsys, tmp_path, monkeypatch):
     assert {"import", "export", "add", "completion", "refresh"} <= set(complete(script, ["newstui", ""]))
     assert sorted(complete(script, ["newstui", "ex"])) == ["export", "extract"]
     assert complete(script, ["newstui", "add", "--t"]) == ["--topics"]
+    assert complete(script, ["newstui", "refresh", "--p"]) == ["--plain"]
+    assert "-q" in complete(script, ["newstui", "refresh", "-"])
     assert complete(script, ["newstui", "completion", ""]) == ["bash", "zsh", "fish"]
     assert complete(script, ["newstui", "feeds", "--sort", "na"]) == ["name"]
     monkeypatch.chdir(tmp_path)
