@@ -41,7 +41,7 @@ from typing import NamedTuple
 
 from newstui.core.config import normalise_topic
 
-__all__ = ["Query", "QueryError", "fold", "highlight_spans", "matches", "parse_query", "tokens"]
+__all__ = ["Query", "QueryError", "fold", "folded_words", "highlight_spans", "matches", "parse_query", "tokens"]
 
 # Letters and digits, with the combining marks that may follow them: what unicode61 keeps as a
 # token (checked against SQLite for Latin, Greek, Cyrillic, CJK, Arabic digits, Devanagari).
@@ -78,6 +78,13 @@ def fold(token: str) -> str:
 def tokens(text: str) -> list[str]:
     """The folded tokens of ``text``."""
     return [fold(m.group()) for m in TOKEN.finditer(text)]
+
+
+def folded_words(text: str) -> str:
+    """The folded tokens of ``text``, joined by single spaces (an ASCII text, most titles, is
+    lower-cased and split in one go: ~10 times faster than :func:`tokens`)."""
+    low = text.lower()
+    return " ".join(TOKEN.findall(low)) if low.isascii() else " ".join(tokens(text))
 
 
 class _Spot(NamedTuple):

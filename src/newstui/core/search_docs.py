@@ -9,7 +9,8 @@ import math
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from itertools import compress
+from collections import deque
+from itertools import compress, repeat
 
 import orjson
 
@@ -19,27 +20,37 @@ SPARSE = 8  # matches fewer than 1 in SPARSE articles are sorted, not masked
 
 class SearchResults(Sequence[tuple[str, float]]):
     """The matches of a search, best first, as ``(article id, relevance)`` pairs (made when
-    read: a common word matches tens of thousands). ``ids`` holds the ids in the same order;
+    read: a common word matches tens of thousands). ``places`` holds their positions among the
+    index's documents (``docs``), ``ids`` their ids (made when first read), in the same order;
     ``counts`` how many have relevance 2.0, 1.0 and 0.0."""
 
-    __slots__ = ("counts", "ids")
+    __slots__ = ("_ids", "counts", "docs", "places")
 
-    def __init__(self, ids: list[str], counts: tuple[int, int, int]) -> None:
-        self.ids = ids
+    def __init__(self, docs: _Docs, places: list[int], counts: tuple[int, int, int]) -> None:
+        self.docs = docs
+        self.places = places
         self.counts = counts
+        self._ids: list[str] | None = None
+
+    @property
+    def ids(self) -> list[str]:
+        if self._ids is None:
+            self._ids = list(map(self.docs.ids.__getitem__, self.places))
+        return self._ids
 
     def rank(self, i: int) -> float:
         """The relevance of the ``i``-th match."""
-        i = i + len(self.ids) if i < 0 else i
+        i = i + len(self.places) if i < 0 else i
         return 2.0 if i < self.counts[0] else 1.0 if i < self.counts[0] + self.counts[1] else 0.0
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.places)
 
     def __getitem__(self, i):  # type: ignore[override]
+        ids = self.docs.ids
         if isinstance(i, slice):
-            return [(self.ids[j], self.rank(j)) for j in range(*i.indices(len(self.ids)))]
-        return (self.ids[i], self.rank(i))
+            return [(ids[self.places[j]], self.rank(j)) for j in range(*i.indices(len(self.places)))]
+        return (ids[self.places[i]], self.rank(i))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
@@ -72,9 +83,12 @@ class _Docs:
         names: dict[str, int] = {}
         self.feed_of = [names.setdefault(r[2], len(names)) for r in rows]
         self.feeds = list(names)
-        self.pos = pos = [n] * (max(top, max(self.order, default=0)) + 1)
+        pos = [n] * (max(top, max(self.order, default=0)) + 1)
         for p, key in enumerate(self.order):  # key → position; a dead key → n, past the end
             pos[key] = p
+        # An array, not a list: reading it for a search's keys (in key order, which is not the
+        # positions') then touches no int object scattered over the heap: ~35% faster.
+        self.pos = array("q", pos)
         self.everything = self.span(0, n)
         self._feed_bits: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
 
@@ -94,11 +108,12 @@ class _Docs:
         """The documents with these keys (the dead ones and unknown ones left out)."""
         if not keys:
             return 0
-        if len(keys) * 4 > self.n:  # many: one pass over the documents, at C speed
-            return int.from_bytes(bytes(map(set(keys).__contains__, self.order)), "big")
         mask = bytearray(self.n + 1)
-        for p in self.places(keys):
-            mask[p] = 1
+        try:  # two C loops, mask[pos[key]] = 1
+            deque(map(mask.__setitem__, map(self.pos.__getitem__, keys), repeat(1)), maxlen=0)
+        except IndexError:  # a key written after this copy was made (by another process)
+            for p in self.places(keys):
+                mask[p] = 1
         return int.from_bytes(mask[: self.n], "big")
 
     def of_feeds(self, query: Query) -> int | None:
@@ -120,9 +135,9 @@ class _Docs:
         """The documents at positions lo to hi - 1."""
         return int.from_bytes(bytes(lo) + b"\x01" * (hi - lo) + bytes(self.n - hi), "big")
 
-    def listed(self, bits: int) -> list[str]:
-        """The ids of the documents in ``bits``, newest first."""
-        return list(compress(self.ids, bits.to_bytes(self.n, "big"))) if bits else []
+    def listed(self, bits: int) -> list[int]:
+        """The positions of the documents in ``bits``, newest first."""
+        return list(compress(range(self.n), bits.to_bytes(self.n, "big"))) if bits else []
 
     def window(self, query: Query) -> tuple[int, int]:
         """The positions ``after:`` and ``before:`` leave: one slice, as the documents are
@@ -154,13 +169,12 @@ def _ranked_few(docs: _Docs, hits: list[int], some: list[int], every: list[int],
     bands = ([p for p in places if p in in_all],
              [p for p in places if p in in_some and p not in in_all],
              [p for p in places if p not in in_all and p not in in_some])
-    ids = docs.ids
-    found = SearchResults([ids[p] for band in bands for p in band], (len(bands[0]), len(bands[1]), len(bands[2])))
+    found = SearchResults(docs, [p for band in bands for p in band], (len(bands[0]), len(bands[1]), len(bands[2])))
     return _limited(found, limit)
 
 
 def _limited(found: SearchResults, limit: int | None) -> SearchResults:
-    return found if limit is None else SearchResults(found.ids[: max(0, limit)], _cut(found.counts, limit))
+    return found if limit is None else SearchResults(found.docs, found.places[: max(0, limit)], _cut(found.counts, limit))
 
 
 def _cut(counts: tuple[int, int, int], limit: int) -> tuple[int, int, int]:

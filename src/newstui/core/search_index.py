@@ -493,14 +493,14 @@ class SearchIndex:
         if feed_passes is not None:
             found &= docs.of_feeds(query) or 0
         bands = (found & in_all, found & in_some & ~in_all, found & ~in_some & ~in_all)
-        ids: list[str] = []
+        places: list[int] = []
         counts = [0, 0, 0]
         for i, band in enumerate(bands):
-            if limit is None or len(ids) < limit:
+            if limit is None or len(places) < limit:
                 listed = docs.listed(band)
-                ids += listed
+                places += listed
                 counts[i] = len(listed)
-        return _limited(SearchResults(ids, (counts[0], counts[1], counts[2])), limit)
+        return _limited(SearchResults(docs, places, (counts[0], counts[1], counts[2])), limit)
 
     @staticmethod
     def _keys(conn: sqlite3.Connection, table: str, expression: str) -> str | None:
@@ -525,6 +525,11 @@ class SearchIndex:
         """The ids of every article the index holds (raises :class:`IndexUnavailable` when it
         isn't built)."""
         return self._read(lambda conn, gen, docs: set(docs.ids))
+
+    def documents(self) -> _Docs:
+        """The live documents searches place their matches among (raises
+        :class:`IndexUnavailable` when the index isn't built)."""
+        return self._read(lambda conn, gen, docs: docs)
 
     def feeds(self) -> list[str]:
         """Every feed with an article in the index."""
