@@ -80,11 +80,15 @@ def tokens(text: str) -> list[str]:
     return [fold(m.group()) for m in TOKEN.finditer(text)]
 
 
+# ASCII letters and digits are the tokens of an ASCII text: everything else becomes a space.
+_ASCII_SPACES = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+
+
 def folded_words(text: str) -> str:
     """The folded tokens of ``text``, joined by single spaces (an ASCII text, most titles, is
-    lower-cased and split in one go: ~10 times faster than :func:`tokens`)."""
+    lower-cased and split at C speed: ~20 times faster than :func:`tokens`)."""
     low = text.lower()
-    return " ".join(TOKEN.findall(low)) if low.isascii() else " ".join(tokens(text))
+    return " ".join(low.translate(_ASCII_SPACES).split()) if low.isascii() else " ".join(tokens(text))
 
 
 class _Spot(NamedTuple):
