@@ -12,6 +12,7 @@ article is read from its body shard when it is opened (:meth:`Library.get`).
 from __future__ import annotations
 
 import gc
+from array import array
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -91,7 +92,7 @@ class Library:
         self._seq = 0
         self._search: SearchIndex | None = None
         self._search_thread: threading.Thread | None = None
-        self._doc_positions: tuple[object, Snapshot, list[int], bool] | None = None  # see _positions
+        self._doc_positions: tuple[object, Snapshot, array, bool] | None = None  # see _positions
         self.snapshot = Snapshot(store, self._classifier)
         self._filter = Places(self.snapshot, self._rank)
         _settle_heap()
@@ -213,7 +214,7 @@ class Library:
         places = list(map(at.__getitem__, found.places))
         return [p for p in places if p >= 0] if missing else places
 
-    def _positions(self, docs: object) -> tuple[list[int], bool]:
+    def _positions(self, docs: object) -> tuple[array, bool]:
         """The display position of each of the search index's documents (-1: not in the
         snapshot), and whether any is -1: made once per snapshot and index version (a pass
         over 100,000 ids, ~30 ms; in the index's thread after it syncs), so that a search's
@@ -222,7 +223,8 @@ class Library:
         if known is not None and known[0] is docs and known[1] is snap:
             return known[2], known[3]
         rows = map(snap.row.get, docs.ids, repeat(len(snap)))  # type: ignore[attr-defined]
-        at = list(map([*snap.pos, -1].__getitem__, rows))
+        # An array: reading it makes new ints, in order, where a list's would be scattered ones
+        at = array("q", map([*snap.pos, -1].__getitem__, rows))
         missing = -1 in at
         self._doc_positions = (docs, snap, at, missing)
         return at, missing
