@@ -182,7 +182,7 @@ def check_feed_names(checker: _Errors, feeds: Iterable[Feed], topics: tuple[Topi
 BINDING_IDS = (
     "quit", "refresh", "toggle_unread", "hide_read", "toggle_read", "toggle_star", "toggle_stories",
     "toggle_story", "back", "open_link", "full_text", *(f"open_link_{n}" for n in range(10)), "search",
-    "clear_search", "feed_health", "help", "next_unread", "previous_unread", "mark_all_read",
+    "clear_search", "feed_health", "add_feed", "help", "next_unread", "previous_unread", "mark_all_read",
     "undo_mark_all_read", "copy_link", "share_link", "toggle_related", "wide_article", "zen",
     "headlines.down", "headlines.up", "headlines.top", "headlines.bottom", "headlines.page_down",
     "headlines.page_up", "headlines.open", "headlines.unfold", "headlines.fold",

@@ -23,7 +23,7 @@ from newstui.core.filters import Filter, Places, TopicCount, view_filter
 from newstui.core.search import Query
 from newstui.core.search_index import IndexUnavailable, SearchIndex
 from newstui.core.search_sync import index_article, index_path, sync
-from newstui.core.models import Article, Config
+from newstui.core.models import Article, Config, Feed
 from newstui.core.related import RelatedIndex, RelatedStory
 from newstui.core.snapshot import Headline, HeadlineRows, Snapshot
 from newstui.core.store import Store
@@ -324,6 +324,13 @@ class Library:
             TopicCount("all", snap.unread_all, len(snap) - len(uncounted)),
             TopicCount("starred", sum(1 for r in starred if not snap.read[r]), len(starred)),
         )
+
+    def use_feeds(self, feeds: Sequence[Feed]) -> None:
+        """Read ``feeds`` from now on (a feed added in the reader): the config, and a classifier
+        that knows their topics (the rules, and so the store's fingerprint, are unchanged)."""
+        self.config = replace(self.config, feeds=tuple(feeds))
+        self._classifier = TopicClassifier(self.config)
+        self.store.classifier = self._classifier
 
     def muted_count(self) -> int:
         """How many articles [mute] hides."""

@@ -1,4 +1,5 @@
-"""The command palette (Ctrl+P): every key's action, and "go to" a saved view, a topic or a feed.
+"""The command palette (Ctrl+P): every key's action, "go to" a saved view, a topic or a feed, and
+"refresh" one feed (the one under the cursor, or any by name).
 
 Textual's own system commands highlight matches by reading the title as content markup, and the
 palette reads every help line as markup; feed and topic names come from strangers (a feed called
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from newstui.ui.screens.main import MainScreen
 
 MATCH_STYLE = "bold underline"
+# Palette titles for actions whose key label is too short to be found by what it does.
+TITLES = {"feed_health": "Open feed health", "refresh": "Refresh all feeds"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +36,14 @@ def reader_commands(screen: MainScreen) -> Iterator[ReaderCommand]:
     """The palette's rows: the reader's actions (with their keys), then where to go."""
     for binding in screen.palette_bindings():
         key = screen.key_for(binding)  # as bound now ([keys] of feeds.toml included)
-        yield ReaderCommand(binding.description or binding.action, f"{binding.tooltip or ''} [{key}]".strip(),
+        title = TITLES.get(binding.id or "", binding.description or binding.action)
+        yield ReaderCommand(title, f"{binding.tooltip or ''} [{key}]".strip(),
                             lambda action=binding.action: screen.run_action(action))
     library = screen.library
+    current = screen.current_feed()
+    if current is not None:
+        yield ReaderCommand("Refresh this feed", f"{current.name}: the feed of the article under the cursor",
+                            lambda name=current.name: screen.refresh_feed(name))
     for view in library.config.views:
         yield ReaderCommand(f"Go to view: {view.name}", "a saved [views.NAME] of feeds.toml",
                             lambda name=view.name: screen.go_to(f"view:{name}"))
@@ -46,6 +54,10 @@ def reader_commands(screen: MainScreen) -> Iterator[ReaderCommand]:
         yield ReaderCommand(f"Go to feed: {feed.name}", "only this feed's articles (palette: All feeds to undo)",
                             lambda name=feed.name: screen.go_to_feed(name))
     yield ReaderCommand("All feeds", "every feed's articles again", lambda: screen.go_to_feed(None))
+    for feed in library.config.feeds:
+        if feed.enabled:
+            yield ReaderCommand(f"Refresh feed: {feed.name}", "fetch this feed now",
+                                lambda name=feed.name: screen.refresh_feed(name))
     if library.muted_count():
         yield ReaderCommand("Show muted articles", "what [mute] hides, and which rule hid each",
                             lambda: screen.go_to("muted"))

@@ -31,6 +31,7 @@ from newstui.ui.screens.habits import HABIT_BINDINGS, SINCE, ReaderHabits
 if TYPE_CHECKING:
     from newstui.core.fetch import Client
     from newstui.core.refresh import FeedResult
+    from newstui.ui.screens.add_feed import AddedFeed
     from newstui.ui.screens.feeds import FeedHealthScreen
 from newstui.ui.screens.help import HelpScreen
 from newstui.ui.widgets.article import ArticlePane
@@ -76,6 +77,8 @@ class MainScreen(ArticleText, ReaderHabits, Screen[None]):
         Binding("slash", "search", "Search", tooltip="search titles as you type", id="search"),
         Binding("escape", "clear_search", "Clear search", show=False, id="clear_search"),
         Binding("F", "feed_health", "Feeds", tooltip="each feed's health: errors, redirects, retry", id="feed_health"),
+        Binding("a", "add_feed", "Add feed…", tooltip="add a feed: its URL or its site's",
+                show=False, id="add_feed"),
         Binding("question_mark", "help", "Keys", tooltip="this list of keys", id="help"),
         *HABIT_BINDINGS,
     ]
@@ -100,6 +103,7 @@ class MainScreen(ArticleText, ReaderHabits, Screen[None]):
         self._open_url = open_url
         self._refresh_on_start = refresh_on_start
         self._reload_pending = False
+        self._refresh_next: list[Feed] = []  # feeds to refresh once the running refresh is over
         self._unread = 0
         self._typed = ""  # what is typed in the search box (a saved view adds its own search)
         self._init_article_text()
@@ -504,6 +508,49 @@ class MainScreen(ArticleText, ReaderHabits, Screen[None]):
         )
         self.app.push_screen(self._feed_health)
 
+    async def action_add_feed(self) -> None:
+        # Imported on first use, in a thread: with the HTTP client it costs ~0.1 s when no refresh ran yet.
+        dialog = await asyncio.to_thread(importlib.import_module, "newstui.ui.screens.add_feed")
+        self.app.push_screen(dialog.AddFeedScreen(self.library.config), self._feed_added)
+
+    def _feed_added(self, added: AddedFeed | None) -> None:
+        """The add-feed dialog wrote a feed to feeds.toml: the reader takes the file's feeds
+        (settings, topic rules and [keys] are read at the next start) and fetches the new one."""
+        if added is None:
+            return
+        self.use_feeds(added.config.feeds)
+        self.notify(f'Added "{added.feed.name}" to {added.config.path}; fetching it…', markup=False, timeout=4)
+        self.refresh_feed(added.feed.name)
+
+    def use_feeds(self, feeds: Sequence[Feed]) -> None:
+        """Read ``feeds`` from now on (names, URLs, topics), instead of the ones started with."""
+        self.library.use_feeds(feeds)
+        self._show_counts()
+
+    def current_feed(self) -> Feed | None:
+        """The feed of the article under the cursor (or open), if feeds.toml still has it."""
+        article = self._current()
+        return self.library.config.feed(article.feed) if article is not None else None
+
+    def refresh_feed(self, name: str) -> None:
+        """Fetch one feed now (the palette's "Refresh feed", a feed just added); after the running
+        refresh if there is one."""
+        feed = self.library.config.feed(name)
+        if feed is None:
+            self.notify(f"No feed {name!r} in feeds.toml.", severity="warning", markup=False)
+        elif not feed.enabled:
+            self.notify(f"{feed.name} is disabled in feeds.toml.", severity="warning", markup=False)
+        elif self.refreshing:
+            self._refresh_next.append(feed)
+            self.notify(f"{feed.name}: fetched when the running refresh is over.", markup=False, timeout=3)
+        else:
+            self.start_refresh([feed], mode="force")
+
+    def _refresh_waiting(self) -> None:
+        waiting = list({f.name: f for f in self._refresh_next}.values())
+        if waiting and self.start_refresh(waiting, mode="force"):
+            self._refresh_next = []
+
     def _feed_health_screen(self) -> FeedHealthScreen | None:
         """The feed health screen if it is open (it shows refresh results as they arrive)."""
         screen = self._feed_health
@@ -617,6 +664,8 @@ class MainScreen(ArticleText, ReaderHabits, Screen[None]):
     @on(RefreshFinished)
     def _refresh_finished(self, event: RefreshFinished) -> None:
         self.refreshing = False
+        if self._refresh_next:  # feeds asked for while it ran (one just added, say)
+            self.call_later(self._refresh_waiting)
         if health := self._feed_health_screen():
             health.reload()
         results = [r for r in event.results if not r.skipped]
