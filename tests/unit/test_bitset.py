@@ -115,7 +115,8 @@ def library(tmp_path_factory):
         link = f"https://news.example/{rng.randrange(340)}"  # some links twice: copies
         published = None if rng.random() < 0.05 else NOW - timedelta(hours=rng.randrange(24 * 60))
         title = " ".join(rng.sample(WORDS, 2)) + f" {i}"
-        articles.append(Article(f"a{i}", feed, title, link=link, published=published,
+        summary = "<p>" + " ".join(rng.sample(WORDS, 3)) + "</p>"  # words found in the text only
+        articles.append(Article(f"a{i}", feed, title, link=link, published=published, summary=summary,
                                 categories=tuple(rng.sample(CATEGORIES, rng.randrange(4)))))
     store.upsert_articles(articles)
     store.set_flags([a.id for a in articles if rng.random() < 0.4], read=True)
@@ -229,3 +230,28 @@ def test_flags_changed_are_seen_by_the_next_filter_and_counts(library):
     finally:
         snap.set_flag(r, "read", False)
         library._filter.flags_changed()
+
+
+def test_searches_rank_as_the_index_does_and_combine_with_every_filter(library):
+    """Through the index's sets of positions (SearchIndex.match_sets), a search lists what the
+    index's own ranked search lists (every word in the title, some, none; newest first in each),
+    less what the other parts of the filter leave out."""
+    assert library.wait_for_search()
+    snap = library.snapshot
+    index = library.search_index
+    rng = random.Random(13)
+    topics = list(snap.bits)
+    queries = [*WORDS, "python comet", '"storm final"', "-horoscope", "python -market", "ele", "mark* vacc"]
+    for text in queries:
+        view = Filter(query=text, typing=text == "ele")
+        library._filter.forget()
+        expect = [aid for aid, _ in index.search(view.parsed)]
+        got = [snap.ids[snap.order[p]] for p in library._filter.of(view)]
+        muted = {snap.ids[r] for r in snap.muted_rows}
+        assert got == [aid for aid in expect if aid not in muted], text
+        for _ in range(8):
+            narrowed = replace(random_filter(rng, topics), query=text, typing=view.typing)
+            library._filter.forget()
+            keep = {snap.ids[snap.order[p]] for p in walk(library, replace(narrowed, query=""))}
+            got = [snap.ids[snap.order[p]] for p in library._filter.of(narrowed)]
+            assert got == [aid for aid in expect if aid in keep], (text, narrowed)

@@ -27,7 +27,7 @@ from newstui.core.snapshot import FLIP, Snapshot
 from newstui.core.topics import normalise_topic
 
 RECENT_FILTERS = 12  # results remembered (until flags change or the snapshot does)
-Ranker = Callable[[Query], "list[int] | None"]  # positions matching a query's text, best first; None: not ready
+Ranker = Callable[[Query], "tuple[int, int, int] | None"]  # sets: matching a query's text, every word in the title, some; None: not ready
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,10 +171,10 @@ class Places:
             chosen = self._select(view, query)
             self.titles_only = False
             if query.has_text:
-                places, ranked = self._text(chosen, query)
+                places, ranked, chosen = self._text(chosen, query)
             else:
                 places, ranked = self._listed(chosen), False
-            known = self._recent[view] = (places, ranked, None if query.has_text else chosen)
+            known = self._recent[view] = (places, ranked, chosen)
             if len(self._recent) > RECENT_FILTERS:
                 del self._recent[next(iter(self._recent))]
         self.ranked = known[1]
@@ -250,12 +250,14 @@ class Places:
             parts.append(reduce(or_, map(snap.topic_set, never)) ^ bitset.span(0, len(snap)))
         return reduce(and_, parts)
 
-    def _text(self, chosen: int | None, query: Query) -> tuple[Sequence[int], bool]:
-        """Of ``chosen``, the positions whose text matches the query's words: by the index
-        (relevance order, ranked) or, until it is ready, by titles (newest first)."""
+    def _text(self, chosen: int | None, query: Query) -> tuple[Sequence[int], bool, int | None]:
+        """Of ``chosen``, the positions whose text matches the query's words, and whether they
+        are ranked, and their set (None: unknown): by the index, in relevance order (every word
+        in the title, then some, then none: newest first within each), or, until it is ready,
+        by titles (newest first)."""
         snap = self.snap
-        ranked = self.ranker(query) if self.ranker is not None else None
-        if ranked is None:
+        sets = self.ranker(query) if self.ranker is not None else None
+        if sets is None:
             self.titles_only = True
             places = self._listed(chosen)
             titles = snap.folded_titles
@@ -267,11 +269,15 @@ class Places:
             for term in query.excluded:
                 places = list(compress(places, map(not_, map(contains, map(titles.__getitem__, places),
                                                                  repeat(f" {term} ")))))
-            return places, False
-        if chosen is None:
-            return ranked, True
-        inside = self.shown if chosen is self._shown_bits else bitset.to_column(chosen, len(snap))
-        return list(compress(ranked, map(inside.__getitem__, ranked))), True
+            return places, False, None
+        found, in_all, in_some = sets
+        if chosen is not None:
+            found &= chosen
+        places = bitset.unpack(found & in_all)
+        if in_some is not in_all:
+            places += bitset.unpack(found & in_some & ~in_all)
+        places += bitset.unpack(found & ~in_some)
+        return places, True, found
 
     # -- counts -------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from itertools import compress, filterfalse, repeat
 
 from newstui.core.filters import Filter, Places, TopicCount, view_filter
 from newstui.core.search import Query
+from newstui.core.search_docs import _Docs
 from newstui.core.search_index import IndexUnavailable, SearchIndex
 from newstui.core.search_sync import index_article, index_path, sync
 from newstui.core.models import Article, Config, Feed
@@ -92,7 +93,7 @@ class Library:
         self._seq = 0
         self._search: SearchIndex | None = None
         self._search_thread: threading.Thread | None = None
-        self._doc_positions: tuple[object, Snapshot, array, bool] | None = None  # see _positions
+        self._doc_positions: tuple[_Docs, Snapshot, array] | None = None  # see _positions
         self.snapshot = Snapshot(store, self._classifier)
         self._filter = Places(self.snapshot, self._rank)
         _settle_heap()
@@ -203,31 +204,28 @@ class Library:
             self._search = SearchIndex(index_path(self.store))
         return self._search
 
-    def _rank(self, query: Query) -> list[int] | None:
-        """The display positions matching a query's words, best first; None while the index
-        can't answer."""
+    def _rank(self, query: Query) -> tuple[int, int, int] | None:
+        """The display positions matching a query's words, with every word in the title, with
+        some (sets: :meth:`SearchIndex.match_sets`); None while the index can't answer."""
         try:
-            found = self.search_index.search(query)
+            return self.search_index.match_sets(query, self._positions, len(self.snapshot))
         except IndexUnavailable:
             return None
-        at, missing = self._positions(found.docs)
-        places = list(map(at.__getitem__, found.places))
-        return [p for p in places if p >= 0] if missing else places
 
-    def _positions(self, docs: object) -> tuple[array, bool]:
-        """The display position of each of the search index's documents (-1: not in the
-        snapshot), and whether any is -1: made once per snapshot and index version (a pass
-        over 100,000 ids, ~30 ms; in the index's thread after it syncs), so that a search's
-        matches are placed at C speed."""
+    def _positions(self, docs: _Docs) -> array:
+        """The display position of each of the search index's document keys (-1: none): made
+        once per snapshot and index version (a pass over 100,000 ids, ~40 ms; in the index's
+        thread after it syncs), so that a search's matches are placed at C speed."""
         known, snap = self._doc_positions, self.snapshot
         if known is not None and known[0] is docs and known[1] is snap:
-            return known[2], known[3]
-        rows = map(snap.row.get, docs.ids, repeat(len(snap)))  # type: ignore[attr-defined]
-        # An array: reading it makes new ints, in order, where a list's would be scattered ones
-        at = array("q", map([*snap.pos, -1].__getitem__, rows))
-        missing = -1 in at
-        self._doc_positions = (docs, snap, at, missing)
-        return at, missing
+            return known[2]
+        rows = map(snap.row.get, docs.ids, repeat(len(snap)))
+        # Arrays: reading them makes new ints, in order, where a list's would be scattered ones
+        at = array("q", map([*snap.pos, -1].__getitem__, rows))  # by document position
+        at.append(-1)  # the position of a dead key's document
+        placed = array("q", map(at.__getitem__, docs.pos))
+        self._doc_positions = (docs, snap, placed)
+        return placed
 
     def index_search(self, done: Callable[[str], None] | None = None) -> None:
         """Bring the search index up to the store in a thread (at the first start, ~30 s for

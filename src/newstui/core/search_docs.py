@@ -14,6 +14,7 @@ from itertools import compress, repeat
 
 import orjson
 
+from newstui.core import bitset
 from newstui.core.search import Query
 
 SPARSE = 8  # matches fewer than 1 in SPARSE articles are sorted, not masked
@@ -156,6 +157,20 @@ class _Docs:
         if not (query.feeds or query.not_feeds):
             return None
         return [int(query.feed_ok(name)) for name in self.feeds]
+
+
+def scatter(keys: list[int], at: array, n: int) -> int:
+    """The set (:mod:`newstui.core.bitset`) of the positions ``at[key]`` of ``keys``, below
+    ``n`` (a position of -1, or a key ``at`` doesn't have, is left out): two C loops."""
+    mask = bytearray(n + 1)  # the last byte takes the -1s
+    try:
+        deque(map(mask.__setitem__, map(at.__getitem__, keys), repeat(1)), maxlen=0)
+    except IndexError:  # a key written after ``at`` was made (by another process)
+        top = len(at)
+        for key in keys:
+            if key < top:
+                mask[at[key]] = 1
+    return bitset.pack_column(mask[:n])
 
 
 def _ranked_few(docs: _Docs, hits: list[int], some: list[int], every: list[int], lo: int, hi: int,

@@ -49,13 +49,15 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from array import array
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 
+from newstui.core import bitset
 from newstui.core.search import Query
-from newstui.core.search_docs import SPARSE, SearchResults, _Docs, _limited, _ranked_few
+from newstui.core.search_docs import SPARSE, SearchResults, _Docs, _limited, _ranked_few, scatter
 from newstui.core.text import html_to_line
 
 if TYPE_CHECKING:
@@ -501,6 +503,27 @@ class SearchIndex:
                 places += listed
                 counts[i] = len(listed)
         return _limited(SearchResults(docs, places, (counts[0], counts[1], counts[2])), limit)
+
+    def match_sets(self, query: Query, placed: Callable[[_Docs], array], n: int) -> tuple[int, int, int]:
+        """The articles matching the query's words, phrases and exclusions (not its qualifiers:
+        the caller has them as sets already), those with every word and phrase in the title, and
+        those with some: as sets of the caller's positions (:mod:`newstui.core.bitset`, ``n`` of
+        them), ``placed(docs)`` giving each document key's position (-1: none). Two FTS5 queries
+        and a pass over their keys: no list of matches is made, the caller lists the ones it
+        shows. Raises :class:`IndexUnavailable` when the index isn't built."""
+
+        def work(conn: sqlite3.Connection, gen: str, docs: _Docs) -> tuple[int, int, int]:
+            at = placed(docs)
+            if not (query.terms or query.prefix):  # exclusions only
+                excluded = docs.keys(self._keys(conn, f"fts_{gen}", _match(query.excluded, "OR"))) if query.excluded else []
+                return bitset.span(0, n) & ~scatter(excluded, at, n), 0, 0
+            found = scatter(docs.keys(self._keys(conn, f"fts_{gen}", self._expression(query))), at, n)
+            parts = _parts(query)
+            in_all = scatter(docs.keys(self._keys(conn, f"titles_{gen}", " AND ".join(parts))), at, n)
+            in_some = scatter(docs.keys(self._keys(conn, f"titles_{gen}", " OR ".join(parts))), at, n) if len(parts) > 1 else in_all
+            return found, in_all, in_some
+
+        return self._read(work)
 
     @staticmethod
     def _keys(conn: sqlite3.Connection, table: str, expression: str) -> str | None:
