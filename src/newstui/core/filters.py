@@ -128,10 +128,12 @@ class Places:
         self._counted: dict[Filter, tuple] = {}  # counts() by the filter they were counted over
         self._secondaries: int | None = None  # the copies' positions (a bitset)
         self._feed_bits: dict[tuple, int] = {}  # the positions of the feeds a filter keeps
+        self._matches: dict[Query, tuple[int, int, int]] = {}  # the ranker's sets, by query
 
     def forget(self) -> None:
         self._recent.clear()
         self._counted.clear()
+        self._matches.clear()
 
     def flags_changed(self) -> None:
         self._counted.clear()
@@ -179,6 +181,13 @@ class Places:
                 del self._recent[next(iter(self._recent))]
         self.ranked = known[1]
         return known[0]
+
+    def chosen(self, view: Filter) -> int:
+        """The set of the positions ``view`` shows (:meth:`of`)."""
+        places = self.of(view)
+        known = self._recent.get(view)
+        bits = known[2] if known is not None else None
+        return bitset.pack(places, len(self.snap)) if bits is None else bits
 
     def _select(self, view: Filter, query: Query) -> int | None:
         """The positions every part of ``view`` but its words keeps (None: all of them)."""
@@ -256,7 +265,13 @@ class Places:
         in the title, then some, then none: newest first within each), or, until it is ready,
         by titles (newest first)."""
         snap = self.snap
-        sets = self.ranker(query) if self.ranker is not None else None
+        sets = self._matches.get(query)
+        if sets is None and self.ranker is not None:
+            sets = self.ranker(query)
+            if sets is not None:  # the counts' filter (the same words, without the topic) asks again
+                if len(self._matches) >= RECENT_FILTERS:
+                    del self._matches[next(iter(self._matches))]
+                self._matches[query] = sets
         if sets is None:
             self.titles_only = True
             places = self._listed(chosen)

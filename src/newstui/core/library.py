@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import datetime
 from itertools import compress, filterfalse, repeat
 
+from newstui.core import bitset
 from newstui.core.filters import Filter, Places, TopicCount, view_filter
 from newstui.core.search import Query
 from newstui.core.search_docs import _Docs
@@ -51,17 +52,42 @@ def _settle_heap() -> None:
 
 class _GroupFields(dict):
     """Display position → the Headline fields of a folded story's row (``grouped``, ``sources``,
-    ``since``) or of an opened story's other rows (``member``), made when a row is drawn."""
+    ``since``) or of an opened story's other rows (``member``), made when a row is drawn.
 
-    def __init__(self, snap: Snapshot, folded: dict[int, list[int]], following: dict[int, list[int]]) -> None:
+    ``lead`` is each story's first position in the view, ``inside`` the set of the view's
+    positions that belong to a story of several articles: a story's members are found when its
+    row is drawn (or marked), not for every story of the view."""
+
+    def __init__(self, snap: Snapshot, lead: dict[int, int], inside: int) -> None:
         super().__init__()
-        self._snap, self._folded = snap, folded
-        # a closed story's row (position) → the positions of the articles it stands for
-        self.closed = {lead: members for lead, members in folded.items() if lead not in following}
+        self._snap, self._lead, self._inside = snap, lead, inside
+        self._column: bytes | None = None  # inside, as 0/1 bytes by position (when first needed)
+        self._following: dict[int, list[int]] = {}
+        self._members: set[int] = set()
+        self._stories = snap.in_order("stories")
+
+    def follow(self, following: dict[int, list[int]]) -> None:
+        """Opened stories: their row (position) → the positions shown under it."""
+        self._following = following
         self._members = {p for members in following.values() for p in members}
 
+    def members(self, place: int) -> list[int] | None:
+        """The positions of the story whose folded row is ``place`` (None: not such a row)."""
+        story = self._stories[place]
+        if self._lead.get(story) != place:
+            return None
+        if self._column is None:
+            self._column = bitset.to_column(self._inside, len(self._snap))
+        column, pos = self._column, self._snap.pos
+        members = sorted(p for p in map(pos.__getitem__, self._snap.story_rows[story]) if column[p])
+        return members if len(members) > 1 else None
+
+    def closed(self, place: int) -> list[int] | None:
+        """The positions a closed story's row ``place`` stands for (None: not such a row)."""
+        return None if place in self._following else self.members(place)
+
     def __missing__(self, place: int) -> dict | None:
-        members = self._folded.get(place)
+        members = self.members(place)
         if members is None:
             return {"member": True} if place in self._members else None
         snap = self._snap
@@ -184,12 +210,14 @@ class Library:
         several feeds) listed once, the newest copy; with ``view.stories`` each story folded
         into its newest article (the other articles follow it when the story is opened)."""
         snap = self.snapshot
-        places = self._unique(self._filter.of(view))
+        found = self._filter.of(view)
+        places = self._unique(found)
         if self._filter.ranked:  # a search's results, best first: not grouped
             return HeadlineRows(snap, places, ascending=False)
         if not view.stories or not snap.story_rows:
             return HeadlineRows(snap, places)
-        return self._grouped(places, view.opened)
+        chosen = self._filter.chosen(view) if places is found else bitset.pack(places, len(snap))
+        return self._grouped(places, chosen, view.opened)
 
     @property
     def search_titles_only(self) -> bool:
@@ -280,23 +308,27 @@ class Library:
                 seen.add(dups[p])
         return list(filterfalse(drop.__contains__, places)) if drop else places
 
-    def _grouped(self, places: Sequence[int], opened: frozenset[int]) -> HeadlineRows:
+    def _grouped(self, places: Sequence[int], chosen: int, opened: frozenset[int]) -> HeadlineRows:
         """Each story's rows folded into its first (the counts, sources and age a folded row
-        shows are worked out when the row is drawn: only the visible ones)."""
+        shows are worked out when the row is drawn: only the visible ones). ``chosen`` is the
+        set of ``places``."""
         snap = self.snapshot
-        stories, shared = snap.in_order("stories"), snap.story_rows
-        groups: dict[int, list[int]] = {}
-        for p in compress(places, map(shared.__contains__, map(stories.__getitem__, places))):
-            groups.setdefault(stories[p], []).append(p)
-        folded = {members[0]: members for members in groups.values() if len(members) > 1}
-        if not folded:
+        n = len(snap)
+        stories = snap.in_order("stories")
+        inside_bits = chosen & snap.story_bits  # the positions in stories of several articles
+        inside = bitset.unpack(inside_bits)
+        # each story's first (newest) position: the last one written, walking backwards
+        lead = dict(zip(map(stories.__getitem__, reversed(inside)), reversed(inside)))
+        if len(lead) == len(inside):  # no story has two articles here
             return HeadlineRows(snap, places)
-        drop = {p for members in folded.values() for p in members[1:]}
-        places = list(filterfalse(drop.__contains__, places))
-        following = {lead: members[1:] for lead, members in folded.items() if stories[lead] in opened}
+        places = bitset.unpack(chosen & ~(inside_bits ^ bitset.pack(lead.values(), n)))
+        fields = _GroupFields(snap, lead, inside_bits)
+        following = {lead[s]: members[1:] for s in opened if s in lead
+                     and (members := fields.members(lead[s])) is not None}
         if following:
+            fields.follow(following)
             places = [q for p in places for q in (p, *following.get(p, ()))]
-        return HeadlineRows(snap, places, _GroupFields(snap, folded, following), ascending=not following)
+        return HeadlineRows(snap, places, fields, ascending=not following)
 
     def topic_counts(self, view: Filter | None = None) -> list[TopicCount]:
         """Every topic with unread and total counts: declared topics first, then by size. With
@@ -396,7 +428,7 @@ class Library:
     def _build_related(self, snapshot: Snapshot) -> None:
         snapshot.row, snapshot.lows, snapshot.pos, snapshot.in_order("masks")  # noqa: B018  (made now, not at a key press)
         snapshot.story_rows, snapshot.copies, snapshot.in_order("stories"), snapshot.in_order("dups")  # noqa: B018
-        snapshot.topic_bits, snapshot.date_keys  # noqa: B018  (the topic counts' and date ranges')
+        snapshot.topic_bits, snapshot.date_keys, snapshot.story_bits  # noqa: B018  (what filters use)
         links = self.store.links()
         index = RelatedIndex(((aid, digest) for aid, digest in self.store.terms() if aid in snapshot.row),
                              self.store.term_stats())

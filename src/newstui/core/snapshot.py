@@ -159,6 +159,7 @@ class Snapshot:
         self._topic_bits: dict[str, int] | None = None
         self._topic_sets: dict[str, int] = {}  # a topic's positions as a set, before topic_bits is made
         self._date_keys: list[float] | None = None
+        self._story_bits: int | None = None
         self._undated: list[int] | None = None
         self.guessed: dict[int, tuple[tuple[str, str], ...]] = {}  # row → suggested (topic, reason)
         self._flag_columns: dict[str, bytearray] = {}
@@ -357,6 +358,14 @@ class Snapshot:
         return lo, max(lo, hi), undated[bisect_left(undated, lo):bisect_left(undated, hi)]
 
     @property
+    def story_bits(self) -> int:
+        """The positions of the articles in stories of several (a set, :mod:`bitset`)."""
+        if self._story_bits is None:
+            shared = self.story_rows
+            self._story_bits = bitset.pack_column(bytes(map(shared.__contains__, self.in_order("stories"))))
+        return self._story_bits
+
+    @property
     def topic_bits(self) -> dict[str, int]:
         """Each topic's articles as a set of display positions (:mod:`newstui.core.bitset`):
         made once (~0.1 s at 100,000 articles: in the background after the first paint), so that
@@ -444,8 +453,8 @@ class HeadlineRows(Sequence[Headline]):
         every article of the story this view folded into it (newest first); else just itself."""
         snap = self._snapshot
         r = snap.row.get(article_id)
-        closed = getattr(self._extras, "closed", None)
-        members = closed.get(snap.pos[r]) if closed and r is not None else None
+        closed = getattr(self._extras, "closed", None)  # a grouped view's
+        members = closed(snap.pos[r]) if closed is not None and r is not None else None
         return [snap.ids[snap.order[p]] for p in members] if members else [article_id]
 
     def position(self, article_id: str) -> int | None:
