@@ -194,7 +194,9 @@ def test_each_cap_fails_the_feed_and_names_itself(refreshed, name, words):
     results, _ = refreshed
     status = results[name].status
     assert not status.ok and words in status.error, status.error
-    assert status.fetch_seconds < 5
+    # Stopped, not left to run: uncapped, these take minutes or never end. A generous bound (a
+    # busy 2-core machine took over 5 s for the 10 MB bodies), not a timing.
+    assert status.fetch_seconds < 30
 
 
 @pytest.mark.parametrize(("name", "words"), [
