@@ -28,6 +28,7 @@ from newstui.ui.screens.help import HelpScreen
 from newstui.ui.screens.main import MainScreen
 from newstui.ui.widgets.article import EMPTY, ArticlePane
 from newstui.ui.widgets.headlines import HeadlineList
+from newstui.ui.widgets.keybar import KeyBar
 from newstui.ui.widgets.related import RelatedList
 from newstui.ui.widgets.status import StatusLine
 from newstui.ui.widgets.topics import TopicList
@@ -609,3 +610,29 @@ async def test_the_reader_works_at_80x24(reader):
         shown = screen_text(app)
         assert "Space probe captures" in shown
         assert "Harbour Gazette" in shown
+
+
+async def test_the_key_bar_keeps_search_help_and_quit_at_80_columns(reader):
+    """At 80 columns not every key fits on the bar: the ones that don't are dropped from the
+    end, but "/ Search", "? Keys" and "q Quit" stay, so every other key can be found; at 160
+    columns the whole bar shows."""
+    app = reader.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        bottom = screen_text(app).splitlines()[-1]
+        for key, description in (("/", "Search"), ("?", "Keys"), ("q", "Quit")):
+            assert f"{key} {description}" in bottom, bottom
+        assert "r Refresh" in bottom  # the first keys still come first
+        assert len(bar.shown()) < len(bar.keys)  # something had to go at this width
+        assert "…" not in bottom  # whole keys only, no key cut in half
+        shown_order = [description for _, description in bar.shown()]
+        all_order = [description for _, description in bar.keys]
+        assert shown_order == [d for d in all_order if d in shown_order]  # order kept
+
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        bottom = screen_text(app).splitlines()[-1]
+        assert bar.shown() == bar.keys
+        for key, description in bar.keys:
+            assert f"{key} {description}" in bottom, bottom

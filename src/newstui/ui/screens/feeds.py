@@ -118,7 +118,7 @@ class FeedHealthScreen(Screen[None]):
             if active.node is self and active.binding.show:
                 shown = keys.setdefault(active.binding.description, [])
                 shown.append(self.app.get_key_display(active.binding))
-        self.query_one(KeyBar).show([("/".join(dict.fromkeys(k)), d) for d, k in keys.items()])
+        self.query_one(KeyBar).show([("/".join(dict.fromkeys(k)), d) for d, k in keys.items()], keep=("Close",))
 
     # -- data ------------------------------------------------------------------------------------
 

@@ -38,6 +38,8 @@ from newstui.ui.widgets.topics import ALL, MUTED, STARRED, VIEW, TopicList
 VIEW_FIELDS = ("topic", "topics", "feeds", "unread_only", "starred", "after", "before", "muted", "view")
 AUTO_REFRESH_CHECK_SECONDS = 60.0
 WARM_UP_DELAY_SECONDS = 0.1
+# In a narrow terminal the key bar keeps these (by description): the way to every other key, and out.
+ALWAYS_SHOWN_KEYS = ("Search", "Keys", "Quit")
 TRAIL_LIMIT = 200  # related stories followed that Backspace can go back through
 
 
@@ -475,7 +477,7 @@ class MainScreen(ArticleText, ReaderHabits, FeedRefreshing, Screen[None]):
         return list(rows)
 
     def _show_keys(self) -> None:
-        self.query_one(KeyBar).show(self.shown_bindings(screen_only=True))
+        self.query_one(KeyBar).show(self.shown_bindings(screen_only=True), keep=ALWAYS_SHOWN_KEYS)
 
     def action_help(self) -> None:
         from newstui.ui.keymap import pane_rows, reader_rows  # noqa: PLC0415
