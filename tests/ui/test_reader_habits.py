@@ -183,6 +183,32 @@ async def test_a_background_refresh_announces_its_news_and_runs_notify_command(r
     assert out.read_text().splitlines() == ["1", "[bold]Late[/] news"]
 
 
+async def test_with_watch_topics_only_news_in_a_watched_topic_is_announced(reader, tmp_path):
+    import shlex  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from pilot_helpers import wait_for_refresh, wait_until, write_rss  # noqa: PLC0415
+
+    from newstui.core.models import Feed  # noqa: PLC0415
+
+    asia = write_rss(tmp_path / "asia.xml", "Asia desk", [{"title": "Typhoon nears Okinawa", "link": "http://x.test/a"}])
+    other = write_rss(tmp_path / "other.xml", "Other desk", [{"title": "Local fair opens", "link": "http://x.test/b"}])
+    out = tmp_path / "notified.txt"
+    script = f"import sys, pathlib; pathlib.Path({str(out)!r}).write_text(chr(10).join(sys.argv[1:]))"
+    command = f"{shlex.quote(sys.executable)} -c {shlex.quote(script)}"
+    reader.with_feeds(Feed("Asia desk", asia, ("asia",)), Feed("Other desk", other, ("local",)))
+    settings = replace(reader.config.settings, notify_command=command, watch_topics=("asia", "security"))
+    reader.config = replace(reader.config, settings=settings)
+    app = reader.app()
+    async with app.run_test(size=SIZE) as pilot:
+        main_screen(app).start_refresh(mode="force", quiet=True)
+        await wait_for_refresh(pilot)
+        await wait_until(pilot, out.exists)
+        toasts = [(n.message, n.title) for n in app._notifications if "new" in (n.title or "")]
+    assert out.read_text().splitlines() == ["1", "Typhoon nears Okinawa"]  # not the local fair
+    assert toasts == [("Typhoon nears Okinawa", "1 new in asia, security")], toasts
+
+
 async def test_the_mouse_wheel_scrolls_and_a_click_on_a_topic_filters(reader):
     app = reader.app()
     async with app.run_test(size=(100, 24)) as pilot:

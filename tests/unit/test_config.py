@@ -666,3 +666,16 @@ def test_notify_command_is_a_string(tmp_path):
     config = load_config(write(tmp_path, '[settings]\nnotify_command = "notify-send newstui"\n'))
     assert config.settings.notify_command == "notify-send newstui"
     assert "'notify_command'" in message(write(tmp_path, "[settings]\nnotify_command = 1\n"))
+
+
+def test_watch_topics_is_a_list_of_topic_names(tmp_path):
+    config = load_config(write(tmp_path, '[settings]\nwatch_topics = ["Asia", " central   banks ", "asia"]\n'))
+    assert config.settings.watch_topics == ("asia", "central banks")  # folded as topics are, no repeats
+    assert load_config(write(tmp_path, "[settings]\nwatch_topics = []\n")).settings.watch_topics == ()
+    assert load_config(write(tmp_path, "")).settings.watch_topics == ()
+    text = message(write(tmp_path, '[settings]\nwatch_topics = "asia"\n'))
+    assert text.startswith(f"{tmp_path / 'feeds.toml'}:2: [settings]: 'watch_topics'")
+    assert 'watch_topics = ["asia"]' in text  # what to write instead
+    text = message(write(tmp_path, '[settings]\nwatch_topics = ["asia", 3]\n'))
+    assert "'watch_topics' item #2" in text and "3 (an integer)" in text
+    assert "'watch_topics' item #1" in message(write(tmp_path, '[settings]\nwatch_topics = ["  "]\n'))

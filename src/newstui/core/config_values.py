@@ -28,7 +28,7 @@ class Invalid(Exception):
 
 @dataclass(frozen=True, slots=True)
 class _SettingRule:
-    kind: str  # "int", "number", "bool", "str", "choice"
+    kind: str  # "int", "number", "bool", "str", "choice", "topics" (a list of topic names)
     minimum: float | None  # inclusive lower bound
     exclusive: bool  # minimum is exclusive (> instead of ≥)
     meaning: str
@@ -104,6 +104,14 @@ _SETTING_RULES: dict[str, _SettingRule] = {
         "command run when a background refresh brings new articles (their count and titles are "
         'added as arguments; no shell); "" = none',
         'notify_command = "notify-send newstui"',
+    ),
+    "watch_topics": _SettingRule(
+        "topics",
+        None,
+        False,
+        "the topics whose new articles a background refresh announces (a notification and "
+        "notify_command); [] = every new article",
+        'watch_topics = ["asia", "security"]',
     ),
 }
 # Textual's built-in themes (core does not import Textual: a UI test checks this list against it).
@@ -186,6 +194,8 @@ def setting_value(key: str, value: Any) -> Any:
         return value
     if rule.kind == "choice":
         return choice_value(key, value, _CHOICES[key], rule.meaning, rule.example)
+    if rule.kind == "topics":
+        return topic_names(key, value, rule.meaning, rule.example)
     if rule.kind == "str":
         if not isinstance(value, str):
             raise Invalid(
@@ -210,6 +220,25 @@ def setting_value(key: str, value: Any) -> Any:
         raise Invalid(f"'{key}' ({rule.meaning}) must be at most {rule.maximum:,}, found "
                       f"{describe(value)}. Write e.g. {rule.example}.")
     return float(value) if rule.kind == "number" else value
+
+
+def topic_names(key: str, value: Any, meaning: str, example: str) -> tuple[str, ...]:
+    """A list of topic names, compared as topics are (case and inner spaces folded), no repeats."""
+    if isinstance(value, str):
+        hint = f'{key} = ["{value.strip()}"]' if value.strip() else example
+        raise Invalid(f"'{key}' ({meaning}) must be a list of topic names, found {describe(value)}. "
+                      f"Write e.g. {hint}.")
+    if not isinstance(value, list):
+        raise Invalid(f"'{key}' ({meaning}) must be a list of topic names, found {describe(value)}. "
+                      f"Write e.g. {example}.")
+    names: dict[str, None] = {}
+    for number, item in enumerate(value, start=1):
+        name = " ".join(item.split()).lower() if isinstance(item, str) else ""
+        if not name:
+            raise Invalid(f"'{key}' item #{number} must be a non-empty topic name in quotes, found "
+                          f"{describe(item)}. Write e.g. {example}.")
+        names.setdefault(name, None)
+    return tuple(names)
 
 
 def choice_value(key: str, value: Any, choices: tuple[str, ...], meaning: str, example: str) -> str:

@@ -83,6 +83,7 @@ class Settings:
     group_stories: bool = True  # the headline list folds a story's articles into one row (c toggles)
     theme: str = ""  # a Textual theme name; "" = the last one chosen in the reader (else textual-dark)
     notify_command: str = ""  # run (no shell) with the count and titles when a background refresh brings news
+    watch_topics: tuple[str, ...] = ()  # only news in these topics is announced (toast, notify_command); () = all
 
 
 @dataclass(frozen=True, slots=True)

@@ -197,11 +197,16 @@ class ReaderHabits:
     def announce_new(self: MainScreen) -> None:
         """After a reload: a toast for the news of a background refresh, and settings.notify_command."""
         ids, self._news = self._news, []
-        titles = [h.title for i in dict.fromkeys(ids) if (h := self.library.headline(i)) is not None]
+        watched = self.library.config.settings.watch_topics
+        news = [h for i in dict.fromkeys(ids) if (h := self.library.headline(i)) is not None]
+        if watched:  # only the news in a watched topic
+            news = [h for h in news if not set(watched).isdisjoint(h.topics)]
+        titles = [h.title for h in news]
         if not titles:
             return
         more = f" (+{len(titles) - 3} more)" if len(titles) > 3 else ""
-        self.notify("\n".join(titles[:3]) + more, title=f"{len(titles)} new", timeout=6, markup=False)
+        where = f" in {', '.join(watched)}" if watched else ""
+        self.notify("\n".join(titles[:3]) + more, title=f"{len(titles)} new{where}", timeout=6, markup=False)
         command = self.library.config.settings.notify_command
         if command:
             try:
