@@ -31,7 +31,6 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from newstui.core.config import load_config
-from newstui.core.library import Filter
 from newstui.core.store import Store
 from newstui.ui.app import make_app
 from newstui.ui.widgets.headlines import HeadlineList
@@ -177,6 +176,7 @@ async def measure(config_path: Path, store_path: Path, budget: float) -> dict:
         )
         screen = app.screen
         library = screen.library
+        everything = screen.view  # the reader's first view: every article (settings decide grouping)
         headlines = screen.query_one(HeadlineList)
         topics = screen.query_one(TopicList)
         search = screen.query_one("#search", Input)
@@ -220,11 +220,11 @@ async def measure(config_path: Path, store_path: Path, budget: float) -> dict:
                 total += await keys.press(char, "search_key")
             keys.figures["search"]["seconds"].append(total)
             assert screen.view.query == word and len(headlines.articles) == len(
-                library.headlines(Filter(query=word))
+                library.headlines(screen.view)
             )
             matches.append(len(headlines.articles))
             await keys.press("escape", "clear")
-            assert not screen.view.query and len(headlines.articles) == len(library)
+            assert not screen.view.query and len(headlines.articles) == len(library.headlines(everything))
 
         await keys.figure("cursor", cursor)
         await keys.figure("open_first", lambda i: open_article("open_first"))
@@ -235,7 +235,7 @@ async def measure(config_path: Path, store_path: Path, budget: float) -> dict:
         await keys.press("shift+tab")
         await keys.press("g")
         await keys.press("enter")
-        assert screen.view == Filter()
+        assert screen.view == everything, screen.view  # back on All
         await keys.figure("search", search_word)
         keys.report("search_key")
         keys.report("clear")
