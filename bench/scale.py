@@ -37,8 +37,8 @@ Method
     filter, search results) keep the numbers honest. Store writes are timed by wrapping
     Store.set_flags on the instance; the store's files are compared (inode, mtime, size) around each
     call to see which were rewritten. Each figure stops early after --budget seconds (and says so).
-    Measuring starts once the related-stories index, built in a thread after the first frame, is
-    ready (its time is printed): the figures are the reader's steady state, not its first second.
+    Measuring starts once the related-stories index and the search index, brought up to the store
+    in threads after the first frame, are ready (their times are printed): the figures are the reader's steady state, not its first second.
     Search is timed per keystroke (the results follow every key typed; that is the latency a user
     waits for); the sum over a whole word's keys is printed as well. The same keys are then run on
     a store of 1,000 articles (SMALL in scalerun.py), printed beside each figure: the difference

@@ -267,3 +267,14 @@ def test_folded_words_are_the_tokens(text):
     assert folded_words(text) == " ".join(tokens(text))
     ascii_text = text.encode("ascii", "replace").decode()
     assert folded_words(ascii_text) == " ".join(tokens(ascii_text))
+
+
+def test_a_word_being_typed_is_a_prefix_from_its_second_letter():
+    assert parse_query("ea", typing=True).prefix == "ea"
+    assert parse_query("ea", typing=True).words == ()
+    first = parse_query("e", typing=True)
+    assert (first.prefix, first.words) == ("", ()) and not first  # nothing to search yet
+    after_a_word = parse_query("storm e", typing=True)
+    assert (after_a_word.words, after_a_word.prefix) == (("storm",), "")
+    assert parse_query("e").words == ("e",)  # a finished one-letter word is searched whole
+    assert parse_query("storm e ", typing=True).words == ("storm", "e")  # so is one followed by a space

@@ -211,6 +211,15 @@ def test_a_word_being_typed_is_a_prefix(setup):
     assert ids(library.headlines(Filter(query="pyth", typing=True))) == ["t1", "t2"]
     assert ids(library.headlines(Filter(query="pyth"))) == []  # a finished word is whole
     assert ids(library.headlines(Filter(query="pyth ", typing=True))) == []
+    # two and three letters are looked up in the index's prefix indexes, four and more by a scan
+    # of the words they start: the same answers
+    assert ids(library.headlines(Filter(query="py", typing=True))) == ["t1", "t2"]
+    assert ids(library.headlines(Filter(query="pyt", typing=True))) == ["t1", "t2"]
+    assert ids(library.headlines(Filter(query="python", typing=True))) == ["t1", "t2"]
+    # a first letter alone waits for the next one: the list is what it was without it
+    everything = ids(library.headlines(Filter()))
+    assert ids(library.headlines(Filter(query="p", typing=True))) == everything
+    assert ids(library.headlines(Filter(query="python p", typing=True))) == ids(library.headlines(Filter(query="python"))) == ["t1", "t2"]
 
 
 def test_titles_are_searched_until_the_index_is_ready(setup):

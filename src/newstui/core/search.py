@@ -217,11 +217,15 @@ def _label(typed: str) -> str:
 # -- parsing -----------------------------------------------------------------------------------
 
 
+MIN_PREFIX = 2  # letters of a word being typed before it is searched as a prefix
+
+
 def parse_query(text: str, *, now: datetime | None = None, typing: bool = False) -> Query:
     """Parse the search syntax (see the module docstring). ``now`` (aware) fixes the time
     relative ages count from and the time zone of dates; by default the local time. ``typing``:
     the query is being typed (search as you type), so a plain word at its very end is a prefix
-    (``earthq`` finds "earthquake"): :attr:`Query.prefix`."""
+    (``earthq`` finds "earthquake"): :attr:`Query.prefix`, from its second letter on (a first
+    letter alone is left out until the next one is typed)."""
     last_word = ""
     words: dict[str, None] = {}
     phrases: dict[str, None] = {}
@@ -278,7 +282,9 @@ def parse_query(text: str, *, now: datetime | None = None, typing: bool = False)
             quals["-topic" if negate else "topic"].setdefault(topic, None)
     prefix = ""
     if typing and last_word and list(words)[-1:] == [last_word]:
-        prefix = last_word
+        # A single letter starts nearly every article's words (and costs the index a scan of
+        # all of them): it waits for the next letter.
+        prefix = last_word if len(last_word) >= MIN_PREFIX else ""
         del words[last_word]
     return Query(
         words=tuple(words), phrases=tuple(phrases), excluded=tuple(excluded), prefix=prefix,

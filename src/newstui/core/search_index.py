@@ -65,7 +65,11 @@ if TYPE_CHECKING:
 
 __all__ = ["IndexUnavailable", "SearchIndex", "SearchRow", "article_row", "text_of"]
 
-SCHEMA = 1  # PRAGMA user_version: bump when the tables, tokenizer or text change (forces a rebuild)
+SCHEMA = 2  # PRAGMA user_version: bump when the tables, tokenizer or text change (forces a rebuild)
+# Prefix indexes of a word's first 2 and 3 letters: a word being typed (``el*``) is looked up, not
+# merged from every word it starts (at 100,000 articles "ze*" took 112 ms, 23 ms with them; the
+# index grows from 142 to 291 MB there). 2: second schema, with them.
+PREFIX_INDEX = "2 3"
 TOKENIZER = "unicode61 remove_diacritics 2"
 TEXT_CHARS = 60_000  # of an article's text indexed (a long page's first ~10,000 words)
 DEAD_SHARE = 0.25  # dead rows past this share of the live ones (and DEAD_MIN): time to rebuild
@@ -373,7 +377,7 @@ class SearchIndex:
                              "id TEXT NOT NULL UNIQUE, feed TEXT NOT NULL, published REAL)")
                 for table, columns in ((f"fts_{gen}", "title, text"), (f"titles_{gen}", "title")):
                     conn.execute(f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, content='', "
-                                 f"columnsize=0, tokenize='{TOKENIZER}')")
+                                 f"columnsize=0, prefix='{PREFIX_INDEX}', tokenize='{TOKENIZER}')")
             try:
                 count = self._fill(gen, rows)
                 with self._write_lock:
