@@ -368,3 +368,45 @@ def test_article_row_uses_the_fetched_page():
     failed = FullText(url="http://x/1", fetched=NOW, error="HTTP 403")
     assert article_row(Article("id2", "F", "T", summary="S", full_text=failed)).text == "S"
     assert article_row(Article("id3", "F", "T")).published is None
+
+
+def bulky_rows(n: int, tag: str) -> list[SearchRow]:
+    words = "harbour comet tunnel ledger orbit tariff quarry lantern meadow glacier".split()
+    return [SearchRow(f"{tag}{i}", "Feed", f"{words[i % 10]} {tag} report {i}",
+                      " ".join(f"{words[(i + j) % 10]}{j % 97}" for j in range(300)), day(1 + i % 28))
+            for i in range(n)]
+
+
+def test_a_rebuild_gives_the_old_pages_back_and_cuts_the_wal(tmp_path):
+    """A rebuild writes the new index beside the live one: after the switch the old one's pages
+    are returned to the file system and the WAL that carried the writes is cut back, so the
+    files don't keep twice the index's size (or the whole rebuild in the WAL) for good."""
+    path = tmp_path / "newstui.search.sqlite"
+    wal = path.with_name(path.name + "-wal")
+    with SearchIndex(path) as index:
+        index.rebuild(bulky_rows(3_000, "a"), stamp="s1")
+        first = path.stat().st_size
+        assert first > 4 * search_index.WAL_LIMIT_BYTES // 8  # big enough to tell
+        for stamp in ("s2", "s3"):
+            index.rebuild(bulky_rows(3_000, "b"), stamp=stamp)
+            assert path.stat().st_size < 1.3 * first, (path.stat().st_size, first)
+            assert not wal.exists() or wal.stat().st_size <= search_index.WAL_LIMIT_BYTES
+        assert ids(index, "harbour") and ids(index, "b") and not ids(index, "a")
+
+
+def test_an_older_index_file_is_emptied_into_incremental_vacuum_mode(tmp_path):
+    path = tmp_path / "newstui.search.sqlite"
+    with SearchIndex(path) as index:
+        index.rebuild(bulky_rows(2_000, "a"), stamp="s1")
+    with sqlite3.connect(path) as db:  # as an index made before auto_vacuum was used
+        db.execute("PRAGMA auto_vacuum = NONE")
+        db.execute("VACUUM")
+        db.execute("PRAGMA user_version = 1")
+    old = path.stat().st_size
+    with SearchIndex(path) as index:
+        assert index.stale("s1") == "not built"
+        with sqlite3.connect(path) as db:
+            assert db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # incremental
+        assert path.stat().st_size < old / 4  # the old tables' pages are gone with them
+        index.rebuild(bulky_rows(2_000, "b"), stamp="s1")
+        assert ids(index, "b")

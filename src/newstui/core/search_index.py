@@ -76,6 +76,7 @@ DEAD_SHARE = 0.25  # dead rows past this share of the live ones (and DEAD_MIN): 
 DEAD_MIN = 2_000
 BATCH = 2_000  # rows per transaction in a rebuild (the write lock is let go between them)
 BUSY_MS = 5_000
+WAL_LIMIT_BYTES = 8 * 1024 * 1024
 _CORRUPT = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
 _GENERATION = re.compile(r"(?:docs|fts|titles)_([0-9a-f]{8})")  # ours (FTS5 adds fts_<gen>_data...)
 T = TypeVar("T")
@@ -230,11 +231,15 @@ class SearchIndex:
         conn.execute("PRAGMA synchronous=NORMAL")  # a power cut may lose the last writes: stale, rebuilt
         conn.execute("PRAGMA mmap_size=268435456")
         conn.execute("PRAGMA cache_size=-16000")
+        # A checkpointed WAL is cut back to this; else it keeps the size of the largest write
+        # (a rebuild: hundreds of MB beside the index for good).
+        conn.execute(f"PRAGMA journal_size_limit={WAL_LIMIT_BYTES}")
         if version == SCHEMA:
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:  # new, or older
+            emptied = conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA  # new, or older
+            if emptied:
                 _drop_tables(conn, lambda name: True)
                 conn.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value)")
                 conn.execute(f"PRAGMA user_version={SCHEMA}")
@@ -242,6 +247,15 @@ class SearchIndex:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        if emptied and conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
+            # Free pages go back to the file system after a rebuild (see _shrink); the mode is
+            # set by a VACUUM, cheap now that the tables are gone (an older index's pages freed).
+            try:
+                conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+                conn.execute("VACUUM")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the vacuumed file is in the WAL till then
+            except sqlite3.OperationalError:  # another process is reading: next time
+                pass
 
     def _forget(self, conn: sqlite3.Connection) -> None:
         with self._conns_lock:
@@ -394,10 +408,21 @@ class SearchIndex:
                     except BaseException:
                         conn.execute("ROLLBACK")
                         raise
+                    self._shrink(conn)
             except BaseException:
                 self._drop_quietly(gen)
                 raise
             return count
+
+    @staticmethod
+    def _shrink(conn: sqlite3.Connection) -> None:
+        """After a rebuild: the old generation's pages (as many as the index has) given back to
+        the file system, and the WAL that wrote the new one checkpointed and cut back."""
+        try:
+            conn.executescript("PRAGMA incremental_vacuum;")  # execute() frees one page only
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError:  # busy: the space is reused by the next writes
+            pass
 
     def _fill(self, gen: str, rows: Iterable[SearchRow | tuple]) -> int:
         """Insert ``rows`` into the tables of generation ``gen``, a batch per transaction (an
