@@ -278,3 +278,13 @@ def test_a_word_being_typed_is_a_prefix_from_its_second_letter():
     assert (after_a_word.words, after_a_word.prefix) == (("storm",), "")
     assert parse_query("e").words == ("e",)  # a finished one-letter word is searched whole
     assert parse_query("storm e ", typing=True).words == ("storm", "e")  # so is one followed by a space
+
+
+def test_the_status_says_when_a_first_letter_waits_for_the_next():
+    from newstui.core.filters import Filter  # noqa: PLC0415
+
+    assert Filter(query="c", typing=True).describe() == "all · search “c” (from 2 letters)"
+    assert Filter(query="storm c", typing=True).describe().endswith("search “storm c” (from 2 letters)")
+    assert Filter(query="co", typing=True).describe() == "all · search “co”"
+    assert Filter(query="c").describe() == "all · search “c”"  # kept with Enter: searched whole
+    assert Filter(query="c ", typing=True).describe() == "all · search “c ”"
