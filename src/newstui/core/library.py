@@ -261,9 +261,10 @@ class Library:
         with self._related_lock:
             if self._search_thread is not None and self._search_thread.is_alive():
                 return
-            self._search_thread = threading.Thread(target=self._sync_search, args=(done,),
-                                                   name="newstui-search", daemon=True)
-            self._search_thread.start()
+            thread = threading.Thread(target=self._sync_search, args=(done,), name="newstui-search",
+                                      daemon=True)
+            thread.start()  # before it is seen (wait_for_search joins it)
+            self._search_thread = thread
 
     def _sync_search(self, done: Callable[[str], None] | None) -> None:
         try:
@@ -420,10 +421,11 @@ class Library:
         with self._related_lock:
             if self._related is None and self._related_thread is None:
                 snapshot = self.snapshot
-                self._related_thread = threading.Thread(
+                thread = threading.Thread(
                     target=self._build_related, args=(snapshot,), name="newstui-related", daemon=True
                 )
-                self._related_thread.start()
+                thread.start()  # before it is seen: wait_for_related can't join an unstarted thread
+                self._related_thread = thread
 
     def _build_related(self, snapshot: Snapshot) -> None:
         snapshot.row, snapshot.lows, snapshot.pos, snapshot.in_order("masks")  # noqa: B018  (made now, not at a key press)
