@@ -170,13 +170,8 @@ async def measure(config_path: Path, store_path: Path, budget: float) -> dict:
         indexed = time.perf_counter() - started
         # And the search index brought up to the store (built once, ~20-30 s at 100,000, when the
         # store has none; an update otherwise): keys measured meanwhile share the CPU with it.
-        while time.perf_counter() - started < 300:
-            thread = library._search_thread
-            if thread is None and time.perf_counter() - started > indexed + 5:
-                break  # none started (the reader is matching edited topic rules first)
-            if thread is not None and not thread.is_alive():
-                break
-            await asyncio.sleep(0.05)
+        # In a thread: the index's thread reports back through the event loop, which must run.
+        await asyncio.to_thread(library.wait_for_search)
         searchable = time.perf_counter() - started
         await keys.settle()
         print(

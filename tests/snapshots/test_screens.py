@@ -8,6 +8,8 @@ the failing run writes (``snapshot_report.html``), then accept the new pictures 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import pytest
 from snapshot_demo import SIZES, DemoReader, settled
 from textual.command import CommandPalette
@@ -41,30 +43,28 @@ def test_main_screen_with_a_story_open(snap_compare, demo: DemoReader, size: str
     assert snap_compare(demo.app(), terminal_size=SIZES[size], run_before=open_story)
 
 
-@sizes
-def test_help_screen(snap_compare, demo: DemoReader, size: str) -> None:
-    """? over the reader: every key, the reader's and the panes'."""
+def pressed(key: str, screen: type) -> Callable[[Pilot], Awaitable[None]]:
+    """A ``run_before``: once the reader has settled, ``key``, which opens ``screen``."""
 
     async def run_before(pilot: Pilot) -> None:
         await settled(pilot)
-        await pilot.press("question_mark")
+        await pilot.press(key)
         await pilot.pause()
-        assert isinstance(pilot.app.screen, HelpScreen)
+        assert isinstance(pilot.app.screen, screen), pilot.app.screen
 
-    assert snap_compare(demo.app(), terminal_size=SIZES[size], run_before=run_before)
+    return run_before
+
+
+@sizes
+def test_help_screen(snap_compare, demo: DemoReader, size: str) -> None:
+    """? over the reader: every key, the reader's and the panes'."""
+    assert snap_compare(demo.app(), terminal_size=SIZES[size], run_before=pressed("question_mark", HelpScreen))
 
 
 @sizes
 def test_feed_health_screen(snap_compare, demo: DemoReader, size: str) -> None:
     """F: the four demo feeds, all fetched fine, and the first one in full below the table."""
-
-    async def run_before(pilot: Pilot) -> None:
-        await settled(pilot)
-        await pilot.press("F")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, FeedHealthScreen)
-
-    assert snap_compare(demo.app(), terminal_size=SIZES[size], run_before=run_before)
+    assert snap_compare(demo.app(), terminal_size=SIZES[size], run_before=pressed("F", FeedHealthScreen))
 
 
 async def palette_ready(pilot: Pilot) -> None:

@@ -4,13 +4,26 @@ theme remembered beside the store, links to the clipboard and "since last visit"
 from __future__ import annotations
 
 import json
+import shlex
+import sys
 from dataclasses import replace
+from pathlib import Path
 
-from pilot_helpers import DEMO_ARTICLES, SIZE, main_screen, notifications, screen_text
+from pilot_helpers import (
+    DEMO_ARTICLES,
+    SIZE,
+    main_screen,
+    notifications,
+    screen_text,
+    wait_for_refresh,
+    wait_until,
+    write_rss,
+)
 from textual.theme import BUILTIN_THEMES
 
 from newstui.core.config_rules import BINDING_IDS
 from newstui.core.config_values import THEMES
+from newstui.core.models import Feed
 from newstui.ui.app import NewsApp
 from newstui.ui.screens.feeds import FeedHealthScreen, FeedTable
 from newstui.ui.screens.help import HelpScreen
@@ -160,18 +173,16 @@ async def test_since_last_visit_lists_what_was_published_after_the_last_close(re
         assert len(screen.query_one(HeadlineList).articles) == DEMO_ARTICLES
 
 
+def recording_command(out: Path) -> str:
+    """A notify_command that writes its arguments, a line each, to ``out``."""
+    script = f"import sys, pathlib; pathlib.Path({str(out)!r}).write_text(chr(10).join(sys.argv[1:]))"
+    return f"{shlex.quote(sys.executable)} -c {shlex.quote(script)}"
+
+
 async def test_a_background_refresh_announces_its_news_and_runs_notify_command(reader, tmp_path):
-    import shlex  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-
-    from pilot_helpers import wait_for_refresh, wait_until, write_rss  # noqa: PLC0415
-
-    from newstui.core.models import Feed  # noqa: PLC0415
-
     url = write_rss(tmp_path / "late.xml", "Late", [{"title": "[bold]Late[/] news", "link": "http://x.test/1"}])
     out = tmp_path / "notified.txt"
-    script = f"import sys, pathlib; pathlib.Path({str(out)!r}).write_text(chr(10).join(sys.argv[1:]))"
-    command = f"{shlex.quote(sys.executable)} -c {shlex.quote(script)}"
+    command = recording_command(out)
     reader.with_feeds(Feed("Late", url, ()))
     reader.config = replace(reader.config, settings=replace(reader.config.settings, notify_command=command))
     app = reader.app()
@@ -184,18 +195,10 @@ async def test_a_background_refresh_announces_its_news_and_runs_notify_command(r
 
 
 async def test_with_watch_topics_only_news_in_a_watched_topic_is_announced(reader, tmp_path):
-    import shlex  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-
-    from pilot_helpers import wait_for_refresh, wait_until, write_rss  # noqa: PLC0415
-
-    from newstui.core.models import Feed  # noqa: PLC0415
-
     asia = write_rss(tmp_path / "asia.xml", "Asia desk", [{"title": "Typhoon nears Okinawa", "link": "http://x.test/a"}])
     other = write_rss(tmp_path / "other.xml", "Other desk", [{"title": "Local fair opens", "link": "http://x.test/b"}])
     out = tmp_path / "notified.txt"
-    script = f"import sys, pathlib; pathlib.Path({str(out)!r}).write_text(chr(10).join(sys.argv[1:]))"
-    command = f"{shlex.quote(sys.executable)} -c {shlex.quote(script)}"
+    command = recording_command(out)
     reader.with_feeds(Feed("Asia desk", asia, ("asia",)), Feed("Other desk", other, ("local",)))
     settings = replace(reader.config.settings, notify_command=command, watch_topics=("asia", "security"))
     reader.config = replace(reader.config, settings=settings)

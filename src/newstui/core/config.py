@@ -33,6 +33,7 @@ from newstui.core.config_values import (
     choice_value,
     describe,
     feed_url,
+    normalise_topic,
     setting_value,
     suggest,
     url_key,
@@ -77,11 +78,6 @@ def load_config(path: str | Path) -> Config:
         raise _syntax_error(exc, text, shown) from None
     checker = _Checker(shown, file, text)
     return checker.check(data)
-
-
-def normalise_topic(name: str) -> str:
-    """Topic names compare by this form: stripped, lowercased, inner whitespace collapsed."""
-    return " ".join(name.split()).lower()
 
 
 # --------------------------------------------------------------------------- reading

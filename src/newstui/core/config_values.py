@@ -22,6 +22,11 @@ from newstui.core.models import FULL_TEXT_MODES, Settings
 SETTINGS_KEYS = tuple(f.name for f in fields(Settings))
 
 
+def normalise_topic(name: str) -> str:
+    """Topic names compare by this form: stripped, lowercased, inner whitespace collapsed."""
+    return " ".join(name.split()).lower()
+
+
 class Invalid(Exception):
     """A value that cannot be used; ``str()`` says what is wrong and how to fix it."""
 
@@ -233,7 +238,7 @@ def topic_names(key: str, value: Any, meaning: str, example: str) -> tuple[str, 
                       f"Write e.g. {example}.")
     names: dict[str, None] = {}
     for number, item in enumerate(value, start=1):
-        name = " ".join(item.split()).lower() if isinstance(item, str) else ""
+        name = normalise_topic(item) if isinstance(item, str) else ""
         if not name:
             raise Invalid(f"'{key}' item #{number} must be a non-empty topic name in quotes, found "
                           f"{describe(item)}. Write e.g. {example}.")

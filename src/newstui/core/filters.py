@@ -64,14 +64,8 @@ class Filter:
         if self.after is not None or self.before is not None:
             parts.append(_range_label(self.after, self.before))
         if self.query:
-            parts.append(f"search “{self.query}”" + (" (from 2 letters)" if self._letter_waits() else ""))
+            parts.append(f"search “{self.query}”" + (" (from 2 letters)" if self.parsed.held else ""))
         return " · ".join(parts)
-
-    def _letter_waits(self) -> bool:
-        """The query ends in a first letter being typed, which is not searched until the next."""
-        words = self.query.split()
-        last = words[-1] if words and not self.query[-1].isspace() else ""
-        return self.typing and len(last) == 1 and last.isalnum() and not self.parsed.prefix
 
     @property
     def parsed(self) -> Query:

@@ -107,6 +107,7 @@ class Query:
     phrases: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()  # words and phrases, in the same form
     prefix: str = ""  # a word being typed: the article has a word that starts with it
+    held: str = field(default="", compare=False)  # a first letter being typed, not searched till the next
     feeds: tuple[str, ...] = ()  # any of them (folded tokens joined by spaces)
     not_feeds: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()  # all of them (normalised topic names)
@@ -280,14 +281,17 @@ def parse_query(text: str, *, now: datetime | None = None, typing: bool = False)
             if not topic:
                 raise QueryError('topic: needs a name, like topic:asia or topic:"climate change"')
             quals["-topic" if negate else "topic"].setdefault(topic, None)
-    prefix = ""
+    prefix = held = ""
     if typing and last_word and list(words)[-1:] == [last_word]:
         # A single letter starts nearly every article's words (and costs the index a scan of
         # all of them): it waits for the next letter.
-        prefix = last_word if len(last_word) >= MIN_PREFIX else ""
+        if len(last_word) >= MIN_PREFIX:
+            prefix = last_word
+        else:
+            held = last_word
         del words[last_word]
     return Query(
-        words=tuple(words), phrases=tuple(phrases), excluded=tuple(excluded), prefix=prefix,
+        words=tuple(words), phrases=tuple(phrases), excluded=tuple(excluded), prefix=prefix, held=held,
         feeds=tuple(quals["feed"]), not_feeds=tuple(quals["-feed"]),
         topics=tuple(quals["topic"]), not_topics=tuple(quals["-topic"]),
         after=after[0] if after else None, before=before[0] if before else None,

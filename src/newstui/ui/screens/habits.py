@@ -200,7 +200,8 @@ class ReaderHabits:
         watched = self.library.config.settings.watch_topics
         news = [h for i in dict.fromkeys(ids) if (h := self.library.headline(i)) is not None]
         if watched:  # only the news in a watched topic
-            news = [h for h in news if not set(watched).isdisjoint(h.topics)]
+            watching = set(watched)
+            news = [h for h in news if not watching.isdisjoint(h.topics)]
         titles = [h.title for h in news]
         if not titles:
             return
