@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import re
 from dataclasses import replace
 
@@ -166,3 +167,26 @@ async def test_feeds_that_fall_due_are_refreshed_automatically_and_quietly(
         # Now nothing is due: more ticks fetch nothing
         await pilot.pause(0.6)
         assert len(feed_server.hits("world.xml")) == 1
+
+
+async def test_a_reload_that_outlives_the_reader_ends_quietly(reader):
+    """Closing the reader takes its widgets apart one by one. A reload whose read of the store
+    comes back meanwhile (a refresh's news, say) finds the status line gone: it must stop
+    there, not fail the closing app (a race a CI run once hit)."""
+    app = reader.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main_screen(app)
+        status = screen.query_one(StatusLine)
+        load = screen.library.load
+
+        def load_until_the_status_line_goes():
+            for _ in range(25000):  # the closing app is pruning the screen
+                if not app.is_running and status.parent is None:
+                    break
+                time.sleep(0.0002)
+            return load()
+
+        screen.library.load = load_until_the_status_line_goes
+        screen._reload()
+        await pilot.pause()
+    assert status._pruning or not status.is_mounted  # the read outlived the status line

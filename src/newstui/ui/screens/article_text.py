@@ -22,6 +22,7 @@ from newstui.core.fulltext import can_fetch, mode_for, teaser_reason, wants_full
 from newstui.core.models import Article, FullText
 from newstui.core.store import StoreError
 from newstui.ui.link_keys import LinkKeys, Outcome
+from newstui.ui.screens import still_open
 from newstui.ui.widgets.article import ArticlePane
 from newstui.ui.widgets.related import RelatedList
 from newstui.ui.widgets.status import StatusLine
@@ -128,7 +129,7 @@ class ArticleText:
                 self._passing[article_id] = full
         finally:
             self._fetching.pop(article_id, None)
-        if not self.is_attached:  # type: ignore[attr-defined]
+        if not still_open(self):  # type: ignore[arg-type]
             return
         if self.open_id == article_id and (article := self.library.get(article_id)) is not None:
             view = self.show_article(article, keep_scroll=True)

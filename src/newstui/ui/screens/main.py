@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from newstui.core.library import Filter, Headline, Library, TopicCount
+from newstui.ui.screens import still_open
 from newstui.ui.screens.article_text import ArticleText
 from newstui.ui.screens.habits import HABIT_BINDINGS, SINCE, ReaderHabits
 from newstui.ui.screens.refreshing import FeedRefreshing
@@ -149,7 +150,7 @@ class MainScreen(ArticleText, ReaderHabits, FeedRefreshing, Screen[None]):
     async def _guess_topics(self) -> None:
         """Suggested topics for the articles nothing gives one, worked out in a thread."""
         guess = await asyncio.to_thread(self.library.guess_topics)
-        if self.library.add_guessed(guess) and self.is_attached:
+        if self.library.add_guessed(guess) and still_open(self):
             self._show_counts()
             self._show_view()
 
@@ -168,7 +169,7 @@ class MainScreen(ArticleText, ReaderHabits, FeedRefreshing, Screen[None]):
         self.library.index_search(done)
 
     def _search_ready(self, what: str) -> None:
-        if not self.is_attached:
+        if not still_open(self):
             return
         if what.startswith("the search index could not"):
             self.query_one(StatusLine).set_progress(what)
@@ -180,7 +181,8 @@ class MainScreen(ArticleText, ReaderHabits, FeedRefreshing, Screen[None]):
     @work(exclusive=True, group="reload")
     async def _reindex(self) -> None:
         await asyncio.to_thread(self.library.store.reindex)
-        await self._reload_now()
+        if not await self._reload_now():
+            return
         self.query_one(StatusLine).set_progress("topics matched again")
         self.library.index_related()
 

@@ -17,6 +17,7 @@ from textual import work
 
 from newstui.core.models import Feed
 from newstui.ui.messages import FeedRefreshed, RefreshFinished
+from newstui.ui.screens import still_open
 from newstui.ui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
@@ -57,7 +58,8 @@ class FeedRefreshing:
     async def action_add_feed(self) -> None:
         # Imported on first use, in a thread: with the HTTP client it costs ~0.1 s when no refresh ran yet.
         dialog = await asyncio.to_thread(importlib.import_module, "newstui.ui.screens.add_feed")
-        self.app.push_screen(dialog.AddFeedScreen(self.library.config), self._feed_added)
+        if still_open(self):  # type: ignore[arg-type]
+            self.app.push_screen(dialog.AddFeedScreen(self.library.config), self._feed_added)
 
     def _feed_added(self, added: AddedFeed | None) -> None:
         """The add-feed dialog wrote a feed to feeds.toml: the reader takes the file's feeds
@@ -191,20 +193,21 @@ class FeedRefreshing:
     async def _reload(self) -> None:
         await self._reload_now()
 
-    async def _reload_now(self) -> None:
+    async def _reload_now(self) -> bool:
         """Read the store again in a thread (a few hundred ms at 100k articles) and show it;
-        flags set meanwhile are carried over."""
+        flags set meanwhile are carried over. False if the reader closed meanwhile."""
         self._reload_pending = False
         since = self.library.flag_seq
         snapshot = await asyncio.to_thread(self.library.load)
-        if not self.is_attached or not self.children:
-            return  # the reader closed while the store was read
+        if not still_open(self):  # type: ignore[arg-type]
+            return False  # the reader closed while the store was read
         self.library.install(snapshot, since=since)
         self._show_counts()
         self._show_view()
         self._index_search()
         self._guess_topics()
         self.announce_new()
+        return True
 
     def on_refresh_finished(self, event: RefreshFinished) -> None:
         self.refreshing = False
