@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import re
+import time
 from dataclasses import replace
 
 from pilot_helpers import (

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
-
-from dataclasses import replace
 
 from textual import work
 from textual.timer import Timer

@@ -24,9 +24,8 @@ from newstui.core.library import Filter, Headline, Library, TopicCount
 from newstui.ui.screens import still_open
 from newstui.ui.screens.article_text import ArticleText
 from newstui.ui.screens.habits import HABIT_BINDINGS, SINCE, ReaderHabits
-from newstui.ui.screens.refreshing import FeedRefreshing
-
 from newstui.ui.screens.help import HelpScreen
+from newstui.ui.screens.refreshing import FeedRefreshing
 from newstui.ui.widgets.article import ArticlePane
 from newstui.ui.widgets.headlines import HeadlineList
 from newstui.ui.widgets.keybar import KeyBar
@@ -34,7 +33,6 @@ from newstui.ui.widgets.related import RelatedList
 from newstui.ui.widgets.search import SearchBox
 from newstui.ui.widgets.status import StatusLine
 from newstui.ui.widgets.topics import ALL, MUTED, STARRED, VIEW, TopicList
-
 
 VIEW_FIELDS = ("topic", "topics", "feeds", "unread_only", "starred", "after", "before", "muted", "view")
 AUTO_REFRESH_CHECK_SECONDS = 60.0
