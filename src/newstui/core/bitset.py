@@ -31,12 +31,34 @@ def pack_column(column: bytes | bytearray) -> int:
     return int(column.translate(_TO_DIGITS)[::-1] or b"0", 2)
 
 
+_positions: list[int] = []  # 0, 1, 2, ...: grown to the largest set unpacked (see unpack)
+
+
 def unpack(bits: int) -> list[int]:
-    """The positions in ``bits``, ascending."""
+    """The positions in ``bits``, ascending.
+
+    A few (under 1 in 13 of the positions the set spans): found one by one (``bytes.find``
+    costs ~0.13 µs a hit). More: one C pass selecting from a list of the positions kept
+    between calls, which hands out ints it holds already; over ``range`` it would make 100,000
+    of them to keep a few (at 100,000 positions: 1.0-1.5 ms against 1.7-2.6 ms).
+    """
     if not bits:
         return []
-    digits = format(bits, "b").encode("ascii")[::-1].translate(_FROM_DIGITS)  # byte p: position p in
-    return list(compress(range(len(digits)), digits))
+    digits = format(bits, "b").encode("ascii")[::-1]  # byte p: b"1" if position p is in
+    span = len(digits)
+    if bits.bit_count() * 13 < span:
+        out: list[int] = []
+        add, find = out.append, digits.find
+        p = find(49)  # b"1"
+        while p >= 0:
+            add(p)
+            p = find(49, p + 1)
+        return out
+    global _positions
+    positions = _positions
+    if len(positions) < span:  # a new list, not an append: another thread may be reading it
+        positions = _positions = list(range(span))
+    return list(compress(positions, digits.translate(_FROM_DIGITS)))
 
 
 def to_column(bits: int, n: int) -> bytes:

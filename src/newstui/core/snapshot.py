@@ -328,12 +328,17 @@ class Snapshot:
         return bytes(map(column.__getitem__, self.order))
 
     def topic_places(self, topic: str) -> list[int]:
-        """The display positions of ``topic``'s articles (found once, then remembered)."""
+        """The display positions of ``topic``'s articles (found once, then remembered): from
+        its set once :attr:`topic_bits` is made (~2 ms at 100,000 articles), else by a pass over
+        the masks (~8 ms)."""
         places = self._topic_places.get(topic)
         if places is None:
             bit = self.bits.get(topic)
             if bit is None:
                 return []
+            if self._topic_bits is not None:
+                places = self._topic_places[topic] = bitset.unpack(self._topic_bits.get(topic, 0))
+                return places
             masks = self.in_order("masks")
             places = self._topic_places[topic] = list(compress(range(len(self)), map(and_, masks, repeat(1 << bit))))
         return places
@@ -431,6 +436,7 @@ class HeadlineRows(Sequence[Headline]):
         self._extras = extras if extras is not None else {}  # place → fields a grouped view sets
         self._ascending = ascending  # False when an opened group's rows follow its first row
         self._index: dict[int, int] | None = None
+        self._lookups = 0
 
     def __len__(self) -> int:
         return len(self.places)
@@ -463,9 +469,15 @@ class HeadlineRows(Sequence[Headline]):
         if r is None:
             return None
         place = self._snapshot.pos[r]
-        if not self._ascending:
-            if self._index is None:
+        if not self._ascending:  # ranked, or opened stories inside: no order to bisect
+            self._lookups += 1
+            if self._index is None and self._lookups > 3:  # looked up often: a dict pays off
                 self._index = {p: i for i, p in enumerate(self.places)}
-            return self._index.get(place)
+            if self._index is not None:
+                return self._index.get(place)
+            try:  # one C-level scan (~0.1 ms over 10,000 places; the dict costs ~3 ms to make)
+                return self.places.index(place)
+            except ValueError:
+                return None
         i = bisect_left(self.places, place)
         return i if i < len(self.places) and self.places[i] == place else None
