@@ -301,6 +301,23 @@ def test_related_sections(library):
     assert "A3" not in head or head["A3"] in ("earlier", "later")
 
 
+def test_a_write_after_the_related_index_keeps_every_articles_details(library, tmp_path):
+    """Building the related index lets go of the details file's parse; the next refresh reads it
+    again and adds to it: nothing stored before is lost, and the new article relates too."""
+    library.index_related()
+    assert library.wait_for_related(5)
+    assert library.link("A0") == "https://alpha.example/0"
+    library.store.upsert_articles([article(7, "Alpha", "Aftershock rattles Sanriku coast again",
+                                           QUAKE[2][1], hours=0.2)])
+    details = json.loads((tmp_path / "db.details.json").read_text())["details"]
+    links = {aid: link for doc in details.values() for aid, link in doc["link"].items()}
+    assert set(links) == {"A0", "B1", "G2", "A3", "B4", "G5", "B6", "A7"}
+    assert all(set(doc["terms"]) == set(doc["link"]) for doc in details.values())
+    fresh = Library(config(tmp_path), Store(tmp_path / "db.json"))
+    assert fresh.link("B4") == "https://beta.example/4"
+    assert "A7" in [h.id for h, _ in fresh.related("G2")]
+
+
 def test_copies_are_counted_once(library):
     everything, _ = library.counts()
     assert (everything.unread, everything.total) == (6, 6)  # 7 stored, one of them a copy
