@@ -49,13 +49,14 @@ def first_paint(args: list[str], env: dict[str, str], log: Path) -> tuple[float,
 
 
 def held_memory(args: list[str], env: dict[str, str], log: Path) -> dict[str, int]:
-    """VmHWM and VmRSS (KiB) of a reader that stays open 1 s after its first paint, then gets q."""
+    """VmHWM and VmRSS (KiB) of a reader that stays open 3 s after its first paint (its background
+    work done: related index, search positions, topic guesses), then gets q."""
     log.unlink(missing_ok=True)
     proc, master = spawn_in_pty([*NEWSTUI, *args], dict(env, NEWSTUI_STARTUP_LOG=str(log)))
     try:
         while not log.exists() and proc.poll() is None:
             time.sleep(0.05)
-        time.sleep(1.0)
+        time.sleep(3.0)
         fields = {}
         for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
             name, _, value = line.partition(":")
