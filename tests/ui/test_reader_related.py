@@ -4,6 +4,8 @@ in all of them. The real app over the offline demo and feeds written to a temp d
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from dataclasses import replace
 
 from pilot_helpers import (
@@ -15,6 +17,7 @@ from pilot_helpers import (
     option_text,
     option_texts,
     screen_text,
+    wait_until,
     write_rss,
 )
 from rich.style import Style
@@ -97,6 +100,57 @@ async def test_sections_come_in_order_same_earlier_later(reader):
         assert headers == sorted(headers, key=order.index)
         assert all(t.startswith(("Harbour Gazette", "The Ledger", "Pacific Wire", "Circuit & Cosmos"))
                    for i, t in enumerate(rows) if not related.get_option_at_index(i).disabled)
+
+
+def hold_the_related_index(monkeypatch, library) -> threading.Event:
+    """Make the reader treat the demo as a big store (it doesn't wait for the related index) and
+    hold the index's build until the returned event is set."""
+    from newstui.ui.screens import article_text
+
+    monkeypatch.setattr(article_text, "SMALL_STORE_ARTICLES", 0)
+    release = threading.Event()
+    build = library._build_related
+
+    def held_build(snapshot):
+        release.wait(10)
+        build(snapshot)
+
+    monkeypatch.setattr(library, "_build_related", held_build)
+    return release
+
+
+async def test_an_article_opens_at_once_while_the_related_index_is_built(reader, monkeypatch):
+    """At 100,000 articles the index takes ~1 s after the start and after each reload: opening
+    an article meanwhile shows it at once, the pane says it is finding related stories and
+    fills in when the index is ready (for the article open by then)."""
+    app = reader.app()
+    async with app.run_test(size=SIZE) as pilot:
+        headlines, article, related = panes(app)
+        screen = main_screen(app)
+        release = hold_the_related_index(monkeypatch, screen.library)
+        await open_title(pilot, FLEE)
+        assert article.text.startswith(FLEE)  # not kept waiting for the index
+        assert related.pending and option_texts(related) == ["Finding related stories…"]
+        await open_title(pilot, SEAFLOOR)  # another one before the index is ready
+        assert article.text.startswith(SEAFLOOR) and related.pending
+        release.set()
+        await wait_until(pilot, lambda: not related.pending)
+        rows = option_texts(related)
+        assert rows[0] == "Same story" and FLEE in rows[1]  # the related stories of the article open now
+        assert SEAFLOOR not in " ".join(rows)
+
+
+async def test_a_reload_builds_the_related_index_again_before_it_is_needed(reader):
+    app = reader.app()
+    async with app.run_test(size=SIZE) as pilot:
+        library = main_screen(app).library
+        await wait_until(pilot, lambda: library.related_ready)  # built after the first paint
+        await main_screen(app)._reload_now()  # what a refresh with news does
+        assert not library.related_ready  # a new snapshot: a new index ...
+        assert await asyncio.to_thread(library.wait_for_related, 5)  # ... already on its way
+        _, _, related = panes(app)
+        await open_title(pilot, SEAFLOOR)
+        assert option_texts(related)[0] == "Same story"
 
 
 # -- (b) Enter opens, Backspace goes back ---------------------------------------------------------

@@ -452,6 +452,11 @@ class Library:
         if digest and self._related is not None:
             self._related.update(article_id, digest)
 
+    @property
+    def related_ready(self) -> bool:
+        """Whether :meth:`related` answers at once (else it waits for the index to be built)."""
+        return self._related is not None
+
     def wait_for_related(self, timeout: float | None = None) -> bool:
         """Wait for the related index being built in the background; whether it is ready."""
         thread = self._related_thread

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -28,7 +29,13 @@ from newstui.ui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from newstui.core.fetch import Client
-    from newstui.core.library import Library
+    from newstui.core.library import Headline, Library
+    from newstui.core.related import RelatedStory
+
+# What opening an article waits for the related index at most: a store of a few thousand
+# articles builds it in a few ms (no "finding…" flashes by); 100,000 take ~1 s, not waited for.
+RELATED_WAIT_SECONDS = 0.02
+RELATED_WAIT_SMALL_SECONDS, SMALL_STORE_ARTICLES = 1.0, 5_000
 
 
 class ArticleText:
@@ -61,7 +68,45 @@ class ArticleText:
         if article.id not in self._passing and article.id not in self._fetching and wants_full_text(article, mode):
             self._start_full_text(article, teaser_reason(article) if mode == "auto" else "")
         view = self.show_article(article)
-        self.query_one(RelatedList).show(self.library.related(article.id), see_also=view.see_also)  # type: ignore[attr-defined]
+        self.show_related(article.id, view.see_also)
+
+    def show_related(self, article_id: str, see_also: Sequence[tuple[str, str]],
+                     then: Callable[[list[tuple[Headline, RelatedStory]]], None] | None = None) -> None:
+        """The related pane for the open article, then ``then(its rows)``. Opening an article
+        never waits long for the related index: it is built in a thread after the first paint
+        and after each reload (~1 s at 100,000 articles, which froze the reader when an article
+        was opened meanwhile). A small store's is waited for (it takes ms); else the pane says
+        it is finding them and fills in when the index is ready."""
+        library = self.library
+        if not library.related_ready:
+            library.index_related()
+            small = len(library) <= SMALL_STORE_ARTICLES
+            library.wait_for_related(RELATED_WAIT_SMALL_SECONDS if small else RELATED_WAIT_SECONDS)
+        if library.related_ready:
+            rows = library.related(article_id)
+            self.query_one(RelatedList).show(rows, see_also=see_also)  # type: ignore[attr-defined]
+            if then is not None:
+                then(rows)
+            return
+        self.query_one(RelatedList).show_pending(see_also)  # type: ignore[attr-defined]
+        self._related_when_ready(article_id, then)
+
+    @work(exclusive=True, group="related")
+    async def _related_when_ready(self, article_id: str,
+                                  then: Callable[[list[tuple[Headline, RelatedStory]]], None] | None) -> None:
+        library = self.library
+        for _ in range(3):  # a reload meanwhile starts the index again; a build that fails, ends
+            if library.related_ready:
+                break
+            library.index_related()
+            await asyncio.to_thread(library.wait_for_related)
+            if not still_open(self) or self.open_id != article_id:  # type: ignore[arg-type]
+                return  # closed, or another article opened meanwhile (it has its own wait)
+        rows = library.related(article_id) if library.related_ready else []
+        pane = self.query_one(RelatedList)  # type: ignore[attr-defined]
+        pane.show(rows, see_also=pane.see_also)
+        if then is not None:
+            then(rows)
 
     def show_article(self, article: Article, *, keep_scroll: bool = False) -> ArticleView:
         """Render ``article`` in the article pane with its full-text state."""

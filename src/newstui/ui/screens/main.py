@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from newstui.core.library import Filter, Headline, Library, TopicCount
+from newstui.core.related import RelatedStory
 from newstui.ui.screens import still_open
 from newstui.ui.screens.article_text import ArticleText
 from newstui.ui.screens.habits import HABIT_BINDINGS, SINCE, ReaderHabits
@@ -182,7 +183,6 @@ class MainScreen(ArticleText, ReaderHabits, FeedRefreshing, Screen[None]):
         if not await self._reload_now():
             return
         self.query_one(StatusLine).set_progress("topics matched again")
-        self.library.index_related()
 
     # -- the view ------------------------------------------------------------------------------
 
@@ -317,17 +317,18 @@ class MainScreen(ArticleText, ReaderHabits, FeedRefreshing, Screen[None]):
         self.open_id = article.id
         self._link_keys.reset()
         view = self.show_article(article)
-        rows = self.library.related(article.id)
-        related = self.query_one(RelatedList)
-        related.show(rows, see_also=view.see_also)
-        related.restore(place.related_row)
-        # The cursor follows it to its row, or to the row its copy (or its story) is listed as.
-        headlines = self.query_one(HeadlineList)
-        grouped = self.view.stories
-        listed_as = [h.id for h, s in rows if s.copy or (grouped and s.section == "same")]
-        index = headlines.find([article.id, *listed_as])
-        if index is not None:
-            headlines.cursor = index
+
+        def follow(rows: list[tuple[Headline, RelatedStory]]) -> None:
+            self.query_one(RelatedList).restore(place.related_row)
+            # The cursor follows it to its row, or to the row its copy (or its story) is listed as.
+            headlines = self.query_one(HeadlineList)
+            grouped = self.view.stories
+            listed_as = [h.id for h, s in rows if s.copy or (grouped and s.section == "same")]
+            index = headlines.find([article.id, *listed_as])
+            if index is not None:
+                headlines.cursor = index
+
+        self.show_related(article.id, view.see_also, follow)
         if place.focus is not None:
             for pane in self.query(f"#{place.focus}"):
                 if pane.focusable:

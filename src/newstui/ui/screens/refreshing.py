@@ -204,6 +204,7 @@ class FeedRefreshing:
         self.library.install(snapshot, since=since)
         self._show_counts()
         self._show_view()
+        self.library.index_related()  # in a thread, before the next open needs it (and guesses use it)
         self._index_search()
         self._guess_topics()
         self.announce_new()

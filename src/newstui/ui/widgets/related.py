@@ -52,12 +52,30 @@ class RelatedList(OptionList):
         self._related: Sequence[tuple[Headline, RelatedStory]] | None = None
         self._see_also: Sequence[tuple[str, str]] = ()
         self._shown: dict[str, Headline] = {}  # the articles listed, as they were drawn
+        self._pending = False  # an article is open, its related stories not found yet
+
+    @property
+    def see_also(self) -> Sequence[tuple[str, str]]:
+        return self._see_also
+
+    @property
+    def pending(self) -> bool:
+        """Whether the pane waits for the related index (see :meth:`show_pending`)."""
+        return self._pending
+
+    def show_pending(self, see_also: Sequence[tuple[str, str]] = ()) -> None:
+        """The article is open but the related index is still being built: say so (with its
+        "see also" links) until :meth:`show` gives the stories."""
+        self._related, self._see_also, self._shown, self._pending = None, see_also, {}, True
+        options = [Option(Text("Finding related stories…", style="dim italic"), disabled=True)]
+        self.set_options(options + self._see_also_options(see_also, first=False))
 
     def show(self, related: Sequence[tuple[Headline, RelatedStory]] | None,
              see_also: Sequence[tuple[str, str]] = ()) -> None:
         self._related = related
         self._see_also = see_also
         self._shown = {}
+        self._pending = False
         if related is None:
             self.set_options([Option(Text("Open an article to see related stories.", style="dim italic"), disabled=True)])
             return
@@ -76,14 +94,19 @@ class RelatedList(OptionList):
                     options.append(Option(Text(more, style="dim italic"), disabled=True))
         elif not see_also:
             options.append(Option(Text("No related stories in the store yet.", style="dim italic"), disabled=True))
-        if see_also:
-            options.append(self._header("See also", first=not options))
-            options += (Option(self._link_prompt(url, text), id=f"link:{n}") for n, (url, text) in enumerate(see_also))
-        self.set_options(options)
+        self.set_options(options + self._see_also_options(see_also, first=not options))
+
+    def _see_also_options(self, see_also: Sequence[tuple[str, str]], first: bool) -> list[Option]:
+        if not see_also:
+            return []
+        return [self._header("See also", first=first),
+                *(Option(self._link_prompt(url, text), id=f"link:{n}") for n, (url, text) in enumerate(see_also))]
 
     def show_see_also(self, see_also: Sequence[tuple[str, str]]) -> None:
         """The same related stories, with new "see also" links (the page's text arrived)."""
-        if self._related is not None and tuple(see_also) != tuple(self._see_also):
+        if self._pending and tuple(see_also) != tuple(self._see_also):
+            self.show_pending(see_also)
+        elif self._related is not None and tuple(see_also) != tuple(self._see_also):
             highlighted = self.highlighted_id
             self.show(self._related, see_also)
             self.restore(highlighted)
