@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newstui.core import bitset
+from newstui.core import bitset, snapshot
 from newstui.core.config import load_config
 from newstui.core.library import Filter, Library
 from newstui.core.models import Article
@@ -104,7 +104,14 @@ url = "https://noise.example/rss"
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
-    tmp: Path = tmp_path_factory.mktemp("bits")
+    library = seeded_library(tmp_path_factory.mktemp("bits"))
+    yield library
+    library.store.close()
+
+
+def seeded_library(tmp: Path) -> Library:
+    """400 seeded random articles: topics from feeds, categories (aliased) and rules, copies,
+    undated ones, [mute] by feed and keyword, some read, some starred."""
     (tmp / "feeds.toml").write_text(TOML)
     config = load_config(tmp / "feeds.toml")
     store = Store(tmp / "db.json", classifier=TopicClassifier(config))
@@ -121,9 +128,7 @@ def library(tmp_path_factory):
     store.upsert_articles(articles)
     store.set_flags([a.id for a in articles if rng.random() < 0.4], read=True)
     store.set_flags([a.id for a in articles if rng.random() < 0.1], starred=True)
-    library = Library(config, store)
-    yield library
-    store.close()
+    return Library(config, store)
 
 
 def walk(library: Library, view: Filter) -> list[int]:
@@ -230,6 +235,29 @@ def test_flags_changed_are_seen_by_the_next_filter_and_counts(library):
     finally:
         snap.set_flag(r, "read", False)
         library._filter.flags_changed()
+
+
+@pytest.mark.parametrize("by_sets", [False, True])
+def test_the_unread_counts_follow_flags_set_one_at_a_time_or_by_the_hundred(tmp_path, monkeypatch, by_sets):
+    """The topic list's own counts are kept up to date as flags change (by each row's topic
+    bits; for many rows at once, by the topics' sets): they must stay what counting the store
+    afresh gives, copies counted once and muted articles not at all."""
+    monkeypatch.setattr(snapshot, "MANY_FLAGS", 10 if by_sets else 10**9)
+    library = seeded_library(tmp_path)
+    snap = library.snapshot
+    snap.topic_bits  # noqa: B018  (made after the first paint in the reader)
+    ids = list(snap.ids)
+    rng = random.Random(3)
+
+    def counted(lib: Library) -> tuple[dict[str, tuple[int, int]], tuple[int, int]]:
+        everything, _ = lib.counts()
+        return ({c.name: (c.unread, c.total) for c in lib.topic_counts()}, (everything.unread, everything.total))
+
+    for flags in ([ids[3]], rng.sample(ids, 300), ids, rng.sample(ids, 40), rng.sample(ids, 350)):
+        library.set_flags(flags, read=rng.random() < 0.5)
+        library.set_flags(rng.sample(flags, len(flags) // 3), starred=True)
+        assert counted(library) == counted(Library(library.config, Store(tmp_path / "db.json")))
+    library.store.close()
 
 
 def test_searches_rank_as_the_index_does_and_combine_with_every_filter(library):

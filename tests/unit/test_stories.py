@@ -288,6 +288,22 @@ def test_grouped_view_folds_stories_and_opens_them(library):
     assert all(not h.grouped for h in filtered)
 
 
+def test_unread_ids_are_every_unread_article_a_list_stands_for(library):
+    """What "mark all shown read" marks: each row's article, or every article of a closed
+    story's row; once each, in list order; read ones left out."""
+    library.set_flags(["B1"], read=True)
+    quake = next(h for h in library.headlines(Filter(stories=True)) if h.id == "G2")
+    for view in (Filter(), Filter(stories=True), Filter(stories=True, opened=frozenset({quake.story})),
+                 Filter(stories=True, feed="Beta")):
+        rows = library.headlines(view)
+        walked = [i for h in rows for i in (rows.stands_for(h.id) if h.grouped else [h.id])]
+        expected = [i for i in dict.fromkeys(walked) if not library.headline(i).read]
+        assert rows.unread_ids() == expected
+        assert "B1" not in expected
+    closed = library.headlines(Filter(stories=True)).unread_ids()
+    assert "G2" in closed and {"A0", "B6"} & set(closed)  # the quake's row: its other unread one too
+
+
 def test_related_sections(library):
     assert library.wait_for_related(5) or True
     rows = library.related("B1")

@@ -519,13 +519,14 @@ class Library:
         if read is not None and snap.copies:  # one article through several feeds: one read flag
             ids = list(dict.fromkeys(snap.ids[c] for i in ids for c in snap.copies_of(snap.row[i])))
         self.store.set_flags(ids, read=read, starred=starred)
+        row = snap.row
         for name, value in (("read", read), ("starred", starred)):
             if value is None:
                 continue
-            for article_id in ids:
-                self._seq += 1
-                self._flag_log.append((self._seq, article_id, name, value))
-                snap.set_flag(snap.row[article_id], name, value)
+            seq = self._seq
+            self._flag_log += [(seq + n, article_id, name, value) for n, article_id in enumerate(ids, 1)]
+            self._seq = seq + len(ids)
+            snap.set_flags(map(row.__getitem__, ids), name, value)
         self._filter.flags_changed()
 
 

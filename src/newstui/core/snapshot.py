@@ -26,6 +26,7 @@ from newstui.core.store_records import from_epoch
 from newstui.core.topics import MUTED, TopicClassifier
 
 FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")  # read <-> unread, over a bytes column
+MANY_FLAGS = 256  # rows whose flags change at once, above which the counts follow by sets
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,20 +408,43 @@ class Snapshot:
         )
 
     def set_flag(self, r: int, name: str, value: bool) -> None:
+        self.set_flags((r,), name, value)
+
+    def set_flags(self, rows: Iterable[int], name: str, value: bool) -> None:
+        """Set flag ``name`` ("read" or "starred") of ``rows``; the unread counts follow, per
+        topic by the rows' topic bits (as they were counted); for more than MANY_FLAGS rows, by
+        each topic's set of positions once made (mark all read over 100,000 rows: ~0.1 s)."""
         column = self.read if name == "read" else self.starred
-        if bool(column[r]) == value:
+        flag = int(value)
+        changed = [r for r in dict.fromkeys(rows) if column[r] != flag]
+        if not changed:
             return
-        column[r] = value
-        in_order = self._flag_columns.get(name)
-        if in_order is not None:
-            in_order[self.pos[r]] = value
+        in_order, pos = self._flag_columns.get(name), self.pos
+        for r in changed:
+            column[r] = flag
+            if in_order is not None:
+                in_order[pos[r]] = flag
         if name == "starred":
-            (self.starred_rows.add if value else self.starred_rows.discard)(r)
-        if name == "read" and r not in self.secondary and r not in self.muted_rows:
-            step = -1 if value else 1
-            self.unread_all += step
-            for t in self.topics(r):
-                self.unread[t] += step
+            (self.starred_rows.update if value else self.starred_rows.difference_update)(changed)
+            return
+        secondary, muted = self.secondary, self.muted_rows  # a copy counts once, a muted article not at all
+        counted = [r for r in changed if r not in secondary and r not in muted] if secondary or muted else changed
+        step = -1 if value else 1
+        self.unread_all += step * len(counted)
+        unread = self.unread
+        if len(counted) > MANY_FLAGS and self._topic_bits is not None:  # many: a set, & each topic's
+            changed_set = bitset.pack(map(pos.__getitem__, counted), len(self))
+            for topic, bits in self._topic_bits.items():
+                if count := (changed_set & bits).bit_count():
+                    unread[topic] += step * count
+            return
+        names, masks = self.names, self.masks
+        for r in counted:
+            m = masks[r]
+            while m:  # each topic bit of the row's mask
+                low = m & -m
+                unread[names[low.bit_length() - 1]] += step
+                m ^= low
 
 
 class HeadlineRows(Sequence[Headline]):
@@ -462,6 +486,22 @@ class HeadlineRows(Sequence[Headline]):
         closed = getattr(self._extras, "closed", None)  # a grouped view's
         members = closed(snap.pos[r]) if closed is not None and r is not None else None
         return [snap.ids[snap.order[p]] for p in members] if members else [article_id]
+
+    def unread_ids(self) -> list[str]:
+        """The unread articles this list shows, each closed story's row standing for every
+        article of the story it folds (what "mark all shown read" marks), in list order, once
+        each: from the columns, without a Headline per row (~0.1 s at 100,000, was ~1.5 s)."""
+        snap = self._snapshot
+        order, ids, read = snap.order, snap.ids, snap.read
+        closed = getattr(self._extras, "closed", None)  # a grouped view's
+        out: dict[str, None] = {}
+        for p in self.places:
+            members = closed(p) if closed is not None else None
+            for q in members or (p,):
+                r = order[q]
+                if not read[r]:
+                    out[ids[r]] = None
+        return list(out)
 
     def position(self, article_id: str) -> int | None:
         """Where ``article_id`` is in this list, if it is (a binary search)."""

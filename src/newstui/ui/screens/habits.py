@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
-from newstui.core.library import Headline, TopicCount
+from newstui.core.library import Headline, HeadlineRows, TopicCount
 from newstui.ui.widgets.headlines import HeadlineList
 from newstui.ui.widgets.topics import SINCE
 
@@ -92,6 +92,8 @@ class ReaderHabits:
 
     def _shown_unread(self: MainScreen) -> list[str]:
         rows = self.query_one(HeadlineList).articles
+        if isinstance(rows, HeadlineRows):  # the library's lists: from its columns
+            return rows.unread_ids()
         stands_for = getattr(rows, "stands_for", None)
         ids: dict[str, None] = {}
         for row in rows:
