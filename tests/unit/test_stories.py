@@ -318,8 +318,8 @@ def test_related_sections(library):
 
 
 def test_a_write_after_the_related_index_keeps_every_articles_details(library, tmp_path):
-    """Building the related index lets go of the details file's parse; the next refresh reads it
-    again and adds to it: nothing stored before is lost, and the new article relates too."""
+    """A refresh after the related index was built (from the details file the write then
+    adds to): nothing stored before is lost, and the new article relates too."""
     library.index_related()
     assert library.wait_for_related(5)
     assert library.link("A0") == "https://alpha.example/0"

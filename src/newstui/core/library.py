@@ -434,9 +434,6 @@ class Library:
         links = self.store.links()
         index = RelatedIndex(((aid, digest) for aid, digest in self.store.terms() if aid in snapshot.row),
                              self.store.term_stats())
-        # What the reader needed from the details is in the index and the links now: holding
-        # the file's parse (its digests, canonical links...) cost ~35 MB for good at 100,000.
-        self.store.release_details()
         with self._related_lock:
             if self.snapshot is snapshot:
                 self._related = index

@@ -451,13 +451,6 @@ class Store:
         """Article id → link, for every article."""
         return self._details("link")
 
-    def release_details(self) -> None:
-        """Let go of the details file's parsed copy (~100 MB at 100,000 articles): the reader
-        reads it once, for the related index after the first paint; the next write reads it
-        again (~0.3 s at 100,000)."""
-        with self._thread_lock:
-            self._details_file.forget()
-
     def _details(self, name: str) -> dict[str, str]:
         with self._thread_lock:
             data = self._details_file.read() or {}
