@@ -83,13 +83,17 @@ class ArticleText:
             small = len(library) <= SMALL_STORE_ARTICLES
             library.wait_for_related(RELATED_WAIT_SMALL_SECONDS if small else RELATED_WAIT_SECONDS)
         if library.related_ready:
-            rows = library.related(article_id)
-            self.query_one(RelatedList).show(rows, see_also=see_also)  # type: ignore[attr-defined]
-            if then is not None:
-                then(rows)
-            return
-        self.query_one(RelatedList).show_pending(see_also)  # type: ignore[attr-defined]
-        self._related_when_ready(article_id, then)
+            self._fill_related(article_id, see_also, then)
+        else:
+            self.query_one(RelatedList).show_pending(see_also)  # type: ignore[attr-defined]
+            self._related_when_ready(article_id, then)
+
+    def _fill_related(self, article_id: str, see_also: Sequence[tuple[str, str]],
+                      then: Callable[[list[tuple[Headline, RelatedStory]]], None] | None) -> None:
+        rows = self.library.related(article_id) if self.library.related_ready else []
+        self.query_one(RelatedList).show(rows, see_also=see_also)  # type: ignore[attr-defined]
+        if then is not None:
+            then(rows)
 
     @work(exclusive=True, group="related")
     async def _related_when_ready(self, article_id: str,
@@ -102,11 +106,7 @@ class ArticleText:
             await asyncio.to_thread(library.wait_for_related)
             if not still_open(self) or self.open_id != article_id:  # type: ignore[arg-type]
                 return  # closed, or another article opened meanwhile (it has its own wait)
-        rows = library.related(article_id) if library.related_ready else []
-        pane = self.query_one(RelatedList)  # type: ignore[attr-defined]
-        pane.show(rows, see_also=pane.see_also)
-        if then is not None:
-            then(rows)
+        self._fill_related(article_id, self.query_one(RelatedList).see_also, then)  # type: ignore[attr-defined]
 
     def show_article(self, article: Article, *, keep_scroll: bool = False) -> ArticleView:
         """Render ``article`` in the article pane with its full-text state."""

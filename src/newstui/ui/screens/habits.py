@@ -92,16 +92,8 @@ class ReaderHabits:
 
     def _shown_unread(self: MainScreen) -> list[str]:
         rows = self.query_one(HeadlineList).articles
-        if isinstance(rows, HeadlineRows):  # the library's lists: from its columns
-            return rows.unread_ids()
-        stands_for = getattr(rows, "stands_for", None)
-        ids: dict[str, None] = {}
-        for row in rows:
-            for article_id in stands_for(row.id) if stands_for and row.grouped else (row.id,):
-                headline = self.library.headline(article_id)
-                if headline is not None and not headline.read:
-                    ids.setdefault(article_id, None)
-        return list(ids)
+        assert isinstance(rows, HeadlineRows)  # the screen lists only the library's rows
+        return rows.unread_ids()
 
     def action_mark_all_read(self: MainScreen) -> None:
         ids = self._shown_unread()

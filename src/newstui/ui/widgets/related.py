@@ -104,9 +104,11 @@ class RelatedList(OptionList):
 
     def show_see_also(self, see_also: Sequence[tuple[str, str]]) -> None:
         """The same related stories, with new "see also" links (the page's text arrived)."""
-        if self._pending and tuple(see_also) != tuple(self._see_also):
+        if tuple(see_also) == tuple(self._see_also):
+            return
+        if self._pending:
             self.show_pending(see_also)
-        elif self._related is not None and tuple(see_also) != tuple(self._see_also):
+        elif self._related is not None:
             highlighted = self.highlighted_id
             self.show(self._related, see_also)
             self.restore(highlighted)
